@@ -1,0 +1,182 @@
+"""Verified sources of external ontology terms.
+
+Two sources count as verified:
+
+1. the upstream ontology releases shipped in the PyPI package ``cellxgene-ontology-guide``
+   (CL, UBERON, MONDO, ChEBI, NCBITaxon, PATO, EFO and UniProt: label, definition, ancestors,
+   deprecated flag), and
+2. the project's reference table of verified terms (``reference-terms.tsv``, a copy of
+   ``shared/reference/terms.tsv`` with the page or release each row was read from).
+
+:class:`TermRegistry` answers "does this IRI exist upstream, and with which label?" from both,
+without network access. Nothing here guesses: a term found in neither source is unverified.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mscowl.errors import InputError
+from mscowl.namespaces import compress
+
+#: CURIE prefixes whose releases ship in cellxgene-ontology-guide, and their file stem there.
+CXG_PREFIXES: dict[str, str] = {
+    "CL": "CL",
+    "UBERON": "UBERON",
+    "MONDO": "MONDO",
+    "CHEBI": "CHEBI",
+    "NCBITaxon": "NCBITaxon",
+    "PATO": "PATO",
+    "EFO": "EFO",
+    "UniProtKB": "UniProt",
+}
+
+REFERENCE_ENV = "MSCOWL_REFERENCE_TERMS"
+
+
+@dataclass(frozen=True)
+class VerifiedTerm:
+    """What a verified source says about one term."""
+
+    curie: str
+    label: str
+    source: str
+    #: "class", "object_property", "annotation_property" or "individual".
+    kind: str = "class"
+    definition: str | None = None
+    synonyms: tuple[str, ...] = ()
+    deprecated: bool = False
+    #: ancestors with their distance, as the source gives them (may mix is_a and part_of).
+    ancestors: dict[str, int] = field(default_factory=dict)
+
+
+def default_reference_path() -> Path:
+    """The reference table in use: ``$MSCOWL_REFERENCE_TERMS`` or the copy shipped in the package."""
+    env = os.environ.get(REFERENCE_ENV)
+    if env:
+        return Path(env)
+    return Path(str(resources.files("mscowl") / "resources" / "reference-terms.tsv"))
+
+
+@cache
+def _cxg_release(prefix: str) -> tuple[str, dict[str, dict[str, Any]]]:
+    """(version, terms) of the newest release of one ontology shipped in cellxgene-ontology-guide."""
+    try:
+        import cellxgene_ontology_guide
+        import zstandard
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise InputError(f"cellxgene-ontology-guide is needed to verify {prefix} terms") from exc
+    data = Path(cellxgene_ontology_guide.__file__).parent / "data"
+    stem = CXG_PREFIXES[prefix]
+    info = json.loads((data / "latest_ontology_info.json").read_text())["ontologies"]
+    if stem in info:
+        version = str(info[stem]["version"])
+        path = data / f"{stem}-ontology-{version}.json.zst"
+    else:  # not listed as "latest": take the newest file on disk
+        candidates = sorted(data.glob(f"{stem}-ontology-*.json.zst"))
+        if not candidates:
+            return "", {}
+        path = candidates[-1]
+        version = path.name[len(stem) + len("-ontology-") : -len(".json.zst")]
+    with path.open("rb") as fh:
+        terms: dict[str, dict[str, Any]] = json.loads(
+            zstandard.ZstdDecompressor().stream_reader(fh).read()
+        )
+    return version, terms
+
+
+@cache
+def cxg_package_version() -> str:
+    from importlib.metadata import version
+
+    return version("cellxgene-ontology-guide")
+
+
+def _cxg_key(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    return f"uniprot:{local}" if prefix == "UniProtKB" else curie
+
+
+class TermRegistry:
+    """Look up external terms in the verified sources.
+
+    >>> registry = TermRegistry()
+    >>> registry.lookup("CL:0000134").label
+    'mesenchymal stem cell'
+    >>> registry.lookup("CL:9999999") is None
+    True
+    """
+
+    def __init__(self, reference: Path | None = None) -> None:
+        self.reference_path = reference or default_reference_path()
+        self._reference = self._read_reference(self.reference_path)
+
+    @staticmethod
+    def _read_reference(path: Path) -> dict[str, VerifiedTerm]:
+        if not path.is_file():
+            raise InputError("reference table of verified terms not found", None)
+        rows: dict[str, VerifiedTerm] = {}
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                curie = row["curie"].strip()
+                rows[curie] = VerifiedTerm(
+                    curie=curie,
+                    label=row["label"].strip(),
+                    source=f"reference table: {row.get('source', '').strip()}",
+                    kind=row.get("kind", "class").strip() or "class",
+                )
+        return rows
+
+    def lookup(self, curie: str) -> VerifiedTerm | None:
+        """The verified record of a CURIE, or ``None`` if no verified source knows it.
+
+        An upstream release wins over the reference table for label, definition and
+        deprecation (it is the newer reading); the reference table fills what releases lack.
+        """
+        prefix = curie.split(":", 1)[0]
+        upstream: VerifiedTerm | None = None
+        if prefix in CXG_PREFIXES:
+            version, terms = _cxg_release(prefix)
+            record = terms.get(_cxg_key(curie))
+            if record is not None:
+                upstream = VerifiedTerm(
+                    curie=curie,
+                    label=str(record["label"]),
+                    source=(
+                        f"{CXG_PREFIXES[prefix]} {version} "
+                        f"(cellxgene-ontology-guide {cxg_package_version()})"
+                    ),
+                    definition=record.get("description") or None,
+                    synonyms=tuple(record.get("synonyms") or ()),
+                    deprecated=bool(record.get("deprecated")),
+                    ancestors=dict(record.get("ancestors") or {}),
+                )
+        return upstream or self._reference.get(curie)
+
+    def lookup_iri(self, iri: str) -> VerifiedTerm | None:
+        curie = compress(iri)
+        return self.lookup(curie) if curie else None
+
+    def labels(self, curie: str) -> set[str]:
+        """Every label a verified source gives for the term (upstream and reference may differ)."""
+        found = set()
+        prefix = curie.split(":", 1)[0]
+        if prefix in CXG_PREFIXES:
+            record = _cxg_release(prefix)[1].get(_cxg_key(curie))
+            if record is not None:
+                found.add(str(record["label"]))
+        if curie in self._reference:
+            found.add(self._reference[curie].label)
+        return found
+
+    def upstream_version(self, prefix: str) -> str | None:
+        """The release version of a cellxgene-shipped ontology, e.g. ``v2026-03-26`` for CL."""
+        return _cxg_release(prefix)[0] if prefix in CXG_PREFIXES else None
+
