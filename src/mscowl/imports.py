@@ -33,7 +33,7 @@ from mscowl.namespaces import (
     expand,
 )
 from mscowl.serialize import write_turtle
-from mscowl.terms import CXG_PREFIXES, TermRegistry, VerifiedTerm
+from mscowl.terms import TermRegistry, VerifiedTerm
 
 #: Prefixes whose releases give a whole is_a closure that the import should carry.
 CLOSURE_PREFIXES = frozenset({"MONDO"})
@@ -226,6 +226,8 @@ def module_graph(name: str, terms: dict[str, tuple[VerifiedTerm, list[str], list
         for parent in parents:
             link = RDFS.subPropertyOf if kind == OWL.ObjectProperty else RDFS.subClassOf
             graph.add((subject, link, URIRef(expand(parent))))
+            if parent not in terms:  # declared here too, so the module is OWL 2 DL on its own
+                graph.add((URIRef(expand(parent)), RDF.type, kind))
         for item in characteristics:
             if item == "transitive":
                 graph.add((subject, RDF.type, OWL.TransitiveProperty))
@@ -250,11 +252,8 @@ def catalog_xml(module_names: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate_imports(ontology_dir: Path, registry: TermRegistry) -> list[Path]:
-    """Regenerate every import module and the catalog under ``ontology_dir``; return the files.
-
-    Nothing is written unless the whole term list checks out.
-    """
+def render_imports(ontology_dir: Path, registry: TermRegistry) -> dict[Path, str]:
+    """The text of every import module and of the catalog, keyed by the file it belongs in."""
     plan = plan_imports(read_term_list(ontology_dir / "imports" / "terms.tsv"), registry)
     outputs: dict[Path, str] = {}
     for name, terms in sorted(plan.modules.items()):
@@ -262,6 +261,15 @@ def generate_imports(ontology_dir: Path, registry: TermRegistry) -> list[Path]:
             module_graph(name, terms)
         )
     outputs[ontology_dir / CATALOG_NAME] = catalog_xml(list(plan.modules))
+    return outputs
+
+
+def generate_imports(ontology_dir: Path, registry: TermRegistry) -> list[Path]:
+    """Regenerate every import module and the catalog under ``ontology_dir``; return the files.
+
+    Nothing is written unless the whole term list checks out; each file is replaced atomically.
+    """
+    outputs = render_imports(ontology_dir, registry)
     for path, text in outputs.items():
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -269,4 +277,4 @@ def generate_imports(ontology_dir: Path, registry: TermRegistry) -> list[Path]:
     return sorted(outputs)
 
 
-__all__ = ["CXG_PREFIXES", "generate_imports", "plan_imports", "read_term_list"]
+__all__ = ["generate_imports", "plan_imports", "read_term_list", "render_imports"]

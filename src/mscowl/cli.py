@@ -1,0 +1,138 @@
+"""The ``mscowl`` command. Thin: it parses arguments, calls the modules, maps errors to exit codes.
+
+Exit codes (after pySHACL): 0 success / no problem, 1 the check found problems,
+2 bad input or usage, 3 an internal failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from mscowl import __version__
+from mscowl.errors import CheckFailed, MscowlError, ToolMissingError
+from mscowl.ontology import DEFAULT_ONTOLOGY
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn package errors into a one-line message on stderr and their exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MscowlError as exc:
+            click.echo(f"mscowl: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+reference_option = click.option(
+    "--reference",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Table of verified terms (TSV: curie, iri, label, kind, ...). "
+    "Default: $MSCOWL_REFERENCE_TERMS or the copy shipped with the package.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mscowl")
+def main() -> None:
+    """mscowl: ontology and linked data for mesenchymal stem/stromal cells in cancer therapy."""
+
+
+@main.command()
+@click.option(
+    "--ontology",
+    "ontology_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_ONTOLOGY,
+    show_default=True,
+    help="Ontology file; its imports resolve through catalog-v001.xml beside it.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as TSV.")
+@click.option("--reasoner/--no-reasoner", default=True, show_default=True, help="Classify with HermiT.")
+@click.option(
+    "--owlapi/--no-owlapi",
+    default=True,
+    show_default=True,
+    help="Load in the OWL API: unparsed triples, OWL 2 DL profile, labels.",
+)
+@reference_option
+@reports_errors
+def qc(
+    ontology_path: Path, output: Path | None, reasoner: bool, owlapi: bool, reference: Path | None
+) -> None:
+    """Quality report of the ontology (ROBOT-report style). Exit 1 on any ERROR."""
+    from mscowl.ontology import load_ontology
+    from mscowl.qc import ERROR, WARN, Finding, report_table, run_qc, write_report
+    from mscowl.terms import TermRegistry
+
+    ontology = load_ontology(ontology_path)
+    findings = run_qc(ontology, TermRegistry(reference))
+    if reasoner:
+        from mscowl.reasoning import run_hermit
+
+        result = run_hermit(ontology.closure)
+        if not result.consistent:
+            findings.append(Finding(ERROR, "inconsistent_ontology", str(ontology_path), "", result.message))
+        findings.extend(Finding(ERROR, "unsatisfiable_class", iri) for iri in result.unsatisfiable)
+    if owlapi:
+        from mscowl.owlapi import check_with_owlapi
+
+        try:
+            report = check_with_owlapi(ontology_path)
+            findings.extend(Finding(ERROR, f"owlapi_{kind.lower()}", detail) for kind, detail in report.findings)
+        except ToolMissingError as exc:
+            findings.append(Finding(WARN, "owlapi_not_run", str(ontology_path), "", exc.message))
+    findings.sort(key=Finding.sort_key)
+    click.echo(report_table(findings), nl=False)
+    if output:
+        write_report(findings, output)
+    errors = sum(1 for f in findings if f.level == ERROR)
+    if errors:
+        raise CheckFailed(f"{errors} ERROR finding(s) in {ontology_path}")
+
+
+@main.command()
+@click.option(
+    "--ontology-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_ONTOLOGY.parent,
+    show_default=True,
+    help="Folder with imports/terms.tsv; modules and catalog are written there.",
+)
+@click.option("--check", is_flag=True, help="Do not write; exit 1 if the committed modules are stale.")
+@reference_option
+@reports_errors
+def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
+    """Regenerate the import modules and catalog from imports/terms.tsv and the verified sources."""
+    from mscowl.imports import generate_imports, render_imports
+    from mscowl.terms import TermRegistry
+
+    registry = TermRegistry(reference)
+    if check:
+        stale = [
+            str(path)
+            for path, text in render_imports(ontology_dir, registry).items()
+            if not path.is_file() or path.read_text(encoding="utf-8") != text
+        ]
+        if stale:
+            raise CheckFailed("import modules are stale; run `mscowl imports`: " + ", ".join(stale))
+        click.echo("imports: up to date")
+        return
+    for path in generate_imports(ontology_dir, registry):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

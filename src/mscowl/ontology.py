@@ -1,0 +1,91 @@
+"""Load the ontology with its imports resolved offline through the XML catalog.
+
+Protégé and the OWL API resolve ``owl:imports`` with ``catalog-v001.xml`` next to the ontology
+file; :func:`load_ontology` does the same, so every tool of the package sees the same closure.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import OWL, RDF, Graph, URIRef
+
+from mscowl.errors import InputError, Origin
+
+CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
+DEFAULT_ONTOLOGY = Path("ontology") / "msc-cancer.ttl"
+
+
+@dataclass
+class LoadedOntology:
+    """The main ontology graph, each import module's graph, and the merged closure."""
+
+    path: Path
+    main: Graph
+    imports: dict[str, Graph]
+    closure: Graph
+
+    @property
+    def iri(self) -> URIRef | None:
+        return next(iter(self.main.subjects(RDF.type, OWL.Ontology)), None)  # type: ignore[arg-type]
+
+
+def read_catalog(catalog: Path) -> dict[str, Path]:
+    """Map import IRIs to local files from an OASIS XML catalog (``<uri name=... uri=...>``)."""
+    if not catalog.is_file():
+        return {}
+    try:
+        root = ET.parse(catalog).getroot()
+    except ET.ParseError as exc:
+        raise InputError(f"catalog is not well-formed XML: {exc}", Origin(str(catalog))) from exc
+    mapping = {}
+    for element in root.iter(f"{CATALOG_NS}uri"):
+        name, uri = element.get("name"), element.get("uri")
+        if name and uri:
+            mapping[name] = (catalog.parent / uri).resolve()
+    return mapping
+
+
+def parse_rdf(path: Path) -> Graph:
+    """Parse an RDF file, guessing the syntax from its extension; errors name the file."""
+    graph = Graph()
+    fmt = {".ttl": "turtle", ".nt": "nt", ".owl": "xml", ".rdf": "xml", ".jsonld": "json-ld"}.get(
+        path.suffix.lower(), "turtle"
+    )
+    if not path.is_file():
+        raise InputError("file not found", Origin(str(path)))
+    try:
+        graph.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many parser-specific exception types
+        raise InputError(f"not valid {fmt}: {exc}", Origin(str(path))) from exc
+    return graph
+
+
+def load_ontology(path: Path = DEFAULT_ONTOLOGY) -> LoadedOntology:
+    """Load ``path`` and, transitively, every ``owl:imports`` through the catalog next to it.
+
+    An import that the catalog does not map to an existing file is an :class:`InputError`:
+    the ontology must load offline.
+    """
+    catalog = read_catalog(path.parent / "catalog-v001.xml")
+    main = parse_rdf(path)
+    imports: dict[str, Graph] = {}
+    pending = [str(o) for o in main.objects(None, OWL.imports)]
+    while pending:
+        iri = pending.pop()
+        if iri in imports:
+            continue
+        local = catalog.get(iri)
+        if local is None or not local.is_file():
+            raise InputError(f"owl:imports <{iri}> is not resolved by the catalog", Origin(str(path)))
+        imports[iri] = parse_rdf(local)
+        pending.extend(str(o) for o in imports[iri].objects(None, OWL.imports))
+    closure = Graph()
+    for graph in (main, *imports.values()):
+        for triple in graph:
+            closure.add(triple)
+    for prefix, namespace in main.namespaces():
+        closure.bind(prefix, namespace)
+    return LoadedOntology(path=path, main=main, imports=imports, closure=closure)
