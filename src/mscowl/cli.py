@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from mscowl import __version__
-from mscowl.errors import CheckFailed, MscowlError, ToolMissingError
+from mscowl.errors import CheckFailedError, MscowlError, ToolMissingError
 from mscowl.ontology import DEFAULT_ONTOLOGY
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,8 +59,15 @@ def main() -> None:
     show_default=True,
     help="Ontology file; its imports resolve through catalog-v001.xml beside it.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as TSV.")
-@click.option("--reasoner/--no-reasoner", default=True, show_default=True, help="Classify with HermiT.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report as TSV.",
+)
+@click.option(
+    "--reasoner/--no-reasoner", default=True, show_default=True, help="Classify with HermiT."
+)
 @click.option(
     "--owlapi/--no-owlapi",
     default=True,
@@ -84,14 +91,18 @@ def qc(
 
         result = run_hermit(ontology.closure)
         if not result.consistent:
-            findings.append(Finding(ERROR, "inconsistent_ontology", str(ontology_path), "", result.message))
+            findings.append(
+                Finding(ERROR, "inconsistent_ontology", str(ontology_path), "", result.message)
+            )
         findings.extend(Finding(ERROR, "unsatisfiable_class", iri) for iri in result.unsatisfiable)
     if owlapi:
         from mscowl.owlapi import check_with_owlapi
 
         try:
             report = check_with_owlapi(ontology_path)
-            findings.extend(Finding(ERROR, f"owlapi_{kind.lower()}", detail) for kind, detail in report.findings)
+            findings.extend(
+                Finding(ERROR, f"owlapi_{kind.lower()}", detail) for kind, detail in report.findings
+            )
         except ToolMissingError as exc:
             findings.append(Finding(WARN, "owlapi_not_run", str(ontology_path), "", exc.message))
     findings.sort(key=Finding.sort_key)
@@ -100,7 +111,7 @@ def qc(
         write_report(findings, output)
     errors = sum(1 for f in findings if f.level == ERROR)
     if errors:
-        raise CheckFailed(f"{errors} ERROR finding(s) in {ontology_path}")
+        raise CheckFailedError(f"{errors} ERROR finding(s) in {ontology_path}")
 
 
 @main.command()
@@ -111,7 +122,9 @@ def qc(
     show_default=True,
     help="Folder with imports/terms.tsv; modules and catalog are written there.",
 )
-@click.option("--check", is_flag=True, help="Do not write; exit 1 if the committed modules are stale.")
+@click.option(
+    "--check", is_flag=True, help="Do not write; exit 1 if the committed modules are stale."
+)
 @reference_option
 @reports_errors
 def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
@@ -127,7 +140,9 @@ def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
             if not path.is_file() or path.read_text(encoding="utf-8") != text
         ]
         if stale:
-            raise CheckFailed("import modules are stale; run `mscowl imports`: " + ", ".join(stale))
+            raise CheckFailedError(
+                "import modules are stale; run `mscowl imports`: " + ", ".join(stale)
+            )
         click.echo("imports: up to date")
         return
     for path in generate_imports(ontology_dir, registry):

@@ -69,7 +69,7 @@ class ToolMissingError(MscowlError):
     exit_code = 2
 
 
-class CheckFailed(MscowlError):
+class CheckFailedError(MscowlError):
     """A check ran and found problems (QC errors, an inconsistent ontology, ...)."""
 
     exit_code = 1

@@ -22,7 +22,7 @@ from xml.sax.saxutils import quoteattr
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from mscowl.errors import CheckFailed, InputError, Origin
+from mscowl.errors import CheckFailedError, InputError, Origin
 from mscowl.namespaces import (
     DCTERMS,
     DEFINITION,
@@ -99,7 +99,9 @@ def read_term_list(path: Path) -> list[TermRequest]:
             Origin(str(path), row=header_no),
         )
     requests = []
-    for (n, _), row in zip(body[1:], csv.reader([b for _, b in body[1:]], delimiter="\t"), strict=True):
+    for (n, _), row in zip(
+        body[1:], csv.reader([b for _, b in body[1:]], delimiter="\t"), strict=True
+    ):
         cells = [*row, "", ""]
         requests.append(
             TermRequest(
@@ -125,7 +127,7 @@ def module_name(term: VerifiedTerm) -> str:
 def plan_imports(requests: list[TermRequest], registry: TermRegistry) -> ImportPlan:
     """Check every request against the verified sources and decide what each module holds.
 
-    All problems are collected and raised together as one :class:`CheckFailed`.
+    All problems are collected and raised together as one :class:`CheckFailedError`.
     """
     problems: list[str] = []
     listed = {r.curie for r in requests}
@@ -162,7 +164,9 @@ def plan_imports(requests: list[TermRequest], registry: TermRegistry) -> ImportP
             for ancestor in term.ancestors:
                 upstream = registry.lookup(ancestor)
                 if upstream is None or upstream.deprecated:
-                    problems.append(f"{request.origin}: ancestor {ancestor} of {term.curie} unusable")
+                    problems.append(
+                        f"{request.origin}: ancestor {ancestor} of {term.curie} unusable"
+                    )
                     continue
                 plan.modules[module_name(upstream)][ancestor] = (
                     upstream,
@@ -178,7 +182,7 @@ def plan_imports(requests: list[TermRequest], registry: TermRegistry) -> ImportP
             if item != "transitive" and not item.startswith(("inverse=", "sub=")):
                 problems.append(f"{request.origin}: unknown characteristic {item!r}")
     if problems:
-        raise CheckFailed("import term list has problems:\n  " + "\n  ".join(problems))
+        raise CheckFailedError("import term list has problems:\n  " + "\n  ".join(problems))
     return plan
 
 
@@ -246,7 +250,8 @@ def catalog_xml(module_names: list[str]) -> str:
     ]
     for name in sorted(module_names):
         lines.append(
-            f"    <uri name={quoteattr(module_iri(name))} uri={quoteattr(f'imports/{name}_import.ttl')}/>"
+            f"    <uri name={quoteattr(module_iri(name))} "
+            f"uri={quoteattr(f'imports/{name}_import.ttl')}/>"
         )
     lines.append("</catalog>")
     return "\n".join(lines) + "\n"

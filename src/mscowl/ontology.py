@@ -29,7 +29,8 @@ class LoadedOntology:
 
     @property
     def iri(self) -> URIRef | None:
-        return next(iter(self.main.subjects(RDF.type, OWL.Ontology)), None)  # type: ignore[arg-type]
+        found = next(iter(self.main.subjects(RDF.type, OWL.Ontology)), None)
+        return found if isinstance(found, URIRef) else None
 
 
 def read_catalog(catalog: Path) -> dict[str, Path]:
@@ -79,7 +80,9 @@ def load_ontology(path: Path = DEFAULT_ONTOLOGY) -> LoadedOntology:
             continue
         local = catalog.get(iri)
         if local is None or not local.is_file():
-            raise InputError(f"owl:imports <{iri}> is not resolved by the catalog", Origin(str(path)))
+            raise InputError(
+                f"owl:imports <{iri}> is not resolved by the catalog", Origin(str(path))
+            )
         imports[iri] = parse_rdf(local)
         pending.extend(str(o) for o in imports[iri].objects(None, OWL.imports))
     closure = Graph()

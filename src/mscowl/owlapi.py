@@ -42,7 +42,8 @@ def owlapi_available() -> str | None:
     if shutil.which("java") is None or shutil.which("javac") is None:
         return "Java 17 (java and javac) is not on the PATH"
     if not (OWLAPI_JAR_DIR / "owlapi-distribution.jar").is_file():
-        return f"the OWL API is not installed ({OWLAPI_JAR_DIR}/owlapi-distribution.jar; Debian libowlapi-java)"
+        jar = OWLAPI_JAR_DIR / "owlapi-distribution.jar"
+        return f"the OWL API is not installed ({jar}; Debian package libowlapi-java)"
     return None
 
 
@@ -90,5 +91,7 @@ def check_with_owlapi(ontology: Path, timeout: float = 300) -> OwlApiReport:
         elif kind:
             report.findings.append((kind, detail))
     if result.returncode not in (0, 1) or not report.summary:
-        raise InternalError(f"OWL API checker failed ({result.returncode}): {result.stderr[-2000:]}")
+        raise InternalError(
+            f"OWL API checker failed ({result.returncode}): {result.stderr[-2000:]}"
+        )
     return report

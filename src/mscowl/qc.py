@@ -36,8 +36,26 @@ LEVEL_ORDER = {ERROR: 0, WARN: 1, INFO: 2}
 
 #: CURIE prefixes of external terms that must be verified.
 VERIFIED_PREFIXES = frozenset(
-    {"BFO", "CHEBI", "CL", "ECO", "EFO", "GO", "HGNC", "IAO", "MONDO", "NCBITaxon", "NCIT",
-     "OBI", "PATO", "PR", "RO", "UBERON", "UniProtKB", "oboInOwl"}
+    {
+        "BFO",
+        "CHEBI",
+        "CL",
+        "ECO",
+        "EFO",
+        "GO",
+        "HGNC",
+        "IAO",
+        "MONDO",
+        "NCBITaxon",
+        "NCIT",
+        "OBI",
+        "PATO",
+        "PR",
+        "RO",
+        "UBERON",
+        "UniProtKB",
+        "oboInOwl",
+    }
 )
 ENTITY_TYPES = (
     OWL.Class,
@@ -88,7 +106,7 @@ def check_metadata(ontology: LoadedOntology) -> list[Finding]:
         "missing_ontology_description": DCTERMS.description,
     }
     return [
-        Finding(ERROR, rule, _name(iri), _name(prop))
+        Finding(ERROR, rule, str(iri), _name(prop))
         for rule, prop in required.items()
         if ontology.main.value(iri, prop) is None
     ]
@@ -115,10 +133,10 @@ def check_labels(ontology: LoadedOntology) -> list[Finding]:
                 findings.append(Finding(WARN, "label_whitespace", name, "rdfs:label", text))
             if is_own(str(entity)) and label.language != "en":
                 findings.append(Finding(ERROR, "label_not_english", name, "rdfs:label", text))
-    for label, names in by_label.items():
+    for shared, names in by_label.items():
         if len(names) > 1:
             for name in sorted(names):
-                findings.append(Finding(ERROR, "duplicate_label", name, "rdfs:label", label))
+                findings.append(Finding(ERROR, "duplicate_label", name, "rdfs:label", shared))
     return findings
 
 
@@ -129,7 +147,9 @@ def check_own_terms(ontology: LoadedOntology) -> list[Finding]:
     for entity in sorted(e for e in _entities(graph) if is_own(str(e))):
         name = _name(entity)
         if not _OWN_ID.match(str(entity)):
-            findings.append(Finding(ERROR, "invalid_own_iri", str(entity), "", f"expected {MSCO_NS}NNNNNNN"))
+            findings.append(
+                Finding(ERROR, "invalid_own_iri", str(entity), "", f"expected {MSCO_NS}NNNNNNN")
+            )
         definitions = list(graph.objects(entity, DEFINITION))
         if not definitions:
             findings.append(Finding(ERROR, "missing_definition", name, "IAO:0000115"))
@@ -163,7 +183,13 @@ def check_reused_terms(ontology: LoadedOntology, registry: TermRegistry) -> list
         for label in closure.objects(iri, RDFS.label):
             if str(label) not in truth:
                 findings.append(
-                    Finding(ERROR, "label_mismatch", curie, "rdfs:label", f"{label} (upstream: {term.label})")
+                    Finding(
+                        ERROR,
+                        "label_mismatch",
+                        curie,
+                        "rdfs:label",
+                        f"{label} (upstream: {term.label})",
+                    )
                 )
     for entity in closure.subjects(OWL.deprecated, Literal(True)):
         used = any(closure.triples((None, None, entity)))

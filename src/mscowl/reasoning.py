@@ -66,4 +66,6 @@ def run_hermit(closure: Graph) -> ReasonerResult:
             for p in c.is_a
             if isinstance(p, owlready2.ThingClass) and (c.iri, p.iri) not in asserted
         )
-    return ReasonerResult(consistent=True, unsatisfiable=unsatisfiable, inferred_subclasses=inferred)
+    return ReasonerResult(
+        consistent=True, unsatisfiable=unsatisfiable, inferred_subclasses=inferred
+    )

@@ -58,7 +58,7 @@ class VerifiedTerm:
 
 
 def default_reference_path() -> Path:
-    """The reference table in use: ``$MSCOWL_REFERENCE_TERMS`` or the copy shipped in the package."""
+    """The reference table in use: ``$MSCOWL_REFERENCE_TERMS`` or the copy in the package."""
     env = os.environ.get(REFERENCE_ENV)
     if env:
         return Path(env)
@@ -67,7 +67,7 @@ def default_reference_path() -> Path:
 
 @cache
 def _cxg_release(prefix: str) -> tuple[str, dict[str, dict[str, Any]]]:
-    """(version, terms) of the newest release of one ontology shipped in cellxgene-ontology-guide."""
+    """(version, terms) of the newest release of an ontology shipped in cellxgene-ontology-guide."""
     try:
         import cellxgene_ontology_guide
         import zstandard
@@ -179,4 +179,3 @@ class TermRegistry:
     def upstream_version(self, prefix: str) -> str | None:
         """The release version of a cellxgene-shipped ontology, e.g. ``v2026-03-26`` for CL."""
         return _cxg_release(prefix)[0] if prefix in CXG_PREFIXES else None
-

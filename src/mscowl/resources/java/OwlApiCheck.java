@@ -62,9 +62,27 @@ public class OwlApiCheck {
             lines.add("DL_VIOLATION\t" + v.getClass().getSimpleName() + ": " + v.toString().replace('\n', ' '));
         }
         Set<OWLEntity> signature = new TreeSet<>(ontology.getSignature(Imports.INCLUDED));
+        // OWL 2 DL forbids one IRI as two kinds of property; report it explicitly.
+        java.util.Map<IRI, Set<String>> propertyKinds = new java.util.TreeMap<>();
+        for (OWLEntity entity : signature) {
+            if (entity.isOWLObjectProperty() || entity.isOWLDataProperty() || entity.isOWLAnnotationProperty()) {
+                propertyKinds.computeIfAbsent(entity.getIRI(), k -> new TreeSet<>())
+                    .add(entity.getEntityType().getName());
+            }
+            if (entity.getIRI().toString().startsWith("http://org.semanticweb.owlapi/error#")) {
+                lines.add("UNPARSED\tconstruct the parser could not read (placeholder " + entity.getIRI() + ")");
+            }
+        }
+        propertyKinds.forEach((iri, kinds) -> {
+            if (kinds.size() > 1) {
+                lines.add("DL_VIOLATION\tIllegalPunning: <" + iri + "> is used as " + String.join(" and ", kinds));
+            }
+        });
         OWLAnnotationProperty label = manager.getOWLDataFactory().getRDFSLabel();
         for (OWLEntity entity : signature) {
-            if (entity.isBuiltIn() || entity.getIRI().toString().startsWith("http://www.w3.org/")) {
+            String iriText = entity.getIRI().toString();
+            if (entity.isBuiltIn() || iriText.startsWith("http://www.w3.org/")
+                    || iriText.startsWith("http://org.semanticweb.owlapi/error#")) {
                 continue;
             }
             boolean labelled = false;

@@ -1,0 +1,31 @@
+"""Shared fixtures: the repository layout, the verified-term registry and the loaded ontology."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mscowl.ontology import LoadedOntology, load_ontology
+from mscowl.terms import TermRegistry
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY = ROOT / "ontology" / "msc-cancer.ttl"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+def required(variable: str) -> bool:
+    """True when a tool that local runs may skip is mandatory: in CI (CI=true) or when asked."""
+    return any(os.environ.get(v, "") not in ("", "0", "false") for v in (variable, "CI"))
+
+
+@pytest.fixture(scope="session")
+def registry() -> TermRegistry:
+    return TermRegistry()
+
+
+@pytest.fixture(scope="session")
+def ontology() -> LoadedOntology:
+    return load_ontology(ONTOLOGY)

@@ -1,0 +1,246 @@
+"""The ontology file itself: header, branches, own-term hygiene, OWL 2 DL-safe datatypes."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import OWL, RDF, RDFS, Literal, URIRef, namespace
+
+from mscowl.namespaces import DCTERMS, DEFINITION, DEFINITION_SOURCE, MSCO, OBOINOWL, VANN, expand
+from mscowl.ontology import LoadedOntology
+
+REVIEW_DOI = "https://doi.org/10.1186/s13045-021-01208-w"
+
+
+def uri(curie: str) -> URIRef:
+    return URIRef(expand(curie))
+
+
+def test_header_has_persistent_iri_version_and_citation(ontology: LoadedOntology) -> None:
+    g, iri = ontology.main, ontology.iri
+    assert str(iri) == "https://w3id.org/mscowl/msc-cancer.owl"
+    version_iri = str(g.value(iri, OWL.versionIRI))
+    assert re.fullmatch(
+        r"https://w3id\.org/mscowl/releases/\d{4}-\d{2}-\d{2}/msc-cancer\.owl", version_iri
+    )
+    assert str(g.value(iri, OWL.versionInfo)) in version_iri
+    assert str(g.value(iri, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.creator, DCTERMS.created):
+        assert g.value(iri, prop) is not None, prop
+    citation = str(g.value(iri, DCTERMS.bibliographicCitation))
+    assert "10.1186/s13045-021-01208-w" in citation and "34789315" in citation
+    assert URIRef(REVIEW_DOI) in set(g.objects(iri, DCTERMS.source))
+    assert str(g.value(iri, VANN.preferredNamespacePrefix)) == "MSCO"
+    assert str(g.value(iri, VANN.preferredNamespaceUri)) == "https://w3id.org/mscowl/MSCO_"
+
+
+def test_every_own_term_has_one_english_label_a_definition_and_its_source(
+    ontology: LoadedOntology,
+) -> None:
+    g = ontology.main
+    own = {s for s in g.subjects(RDF.type, None) if str(s).startswith(str(MSCO))}
+    assert len(own) > 150
+    for term in own:
+        assert re.fullmatch(r"https://w3id\.org/mscowl/MSCO_\d{7}", str(term)), term
+        labels = list(g.objects(term, RDFS.label))
+        assert len(labels) == 1 and isinstance(labels[0], Literal) and labels[0].language == "en", (
+            term
+        )
+        assert len(list(g.objects(term, DEFINITION))) == 1, term
+        assert g.value(term, DEFINITION_SOURCE) is not None, term
+
+
+def test_own_properties_have_domain_or_range_where_they_hold(ontology: LoadedOntology) -> None:
+    g = ontology.main
+    assert g.value(MSCO["0000906"], RDFS.range) == MSCO["0000001"]  # has effect direction
+    assert (MSCO["0000906"], RDF.type, OWL.FunctionalProperty) in g
+    assert g.value(MSCO["0000934"], RDFS.range) == namespace.XSD.nonNegativeInteger  # enrolment
+    assert g.value(MSCO["0000930"], RDFS.range) == namespace.XSD.decimal  # threshold percentage
+
+
+def test_no_datatype_outside_the_owl2_datatype_map(ontology: LoadedOntology) -> None:
+    """xsd:date is not in the OWL 2 datatype map; HermiT rejects it in axioms."""
+    assert not any(ontology.closure.triples((None, RDFS.range, namespace.XSD.date)))
+
+
+def equivalent_parts(ontology: LoadedOntology, cls: URIRef) -> tuple[URIRef, URIRef, URIRef]:
+    """(genus, property, filler) of a class defined as 'genus and (property some filler)'."""
+    g = ontology.main
+    eq = g.value(cls, OWL.equivalentClass)
+    members = list(g.items(g.value(eq, OWL.intersectionOf)))
+    restriction = members[1]
+    return (
+        members[0],
+        g.value(restriction, OWL.onProperty),
+        g.value(restriction, OWL.someValuesFrom),
+    )
+
+
+def test_missing_msc_types_follow_the_cl_pattern(ontology: LoadedOntology) -> None:
+    expected = {
+        "MSCO:0000101": "UBERON:0001295",  # endometrium (review: endometrial polyps)
+        "MSCO:0000102": "UBERON:8480042",  # menstrual fluid
+        "MSCO:0000103": "UBERON:0012168",  # umbilical cord blood
+        "MSCO:0000104": "UBERON:0000173",  # amniotic fluid
+        "MSCO:0000105": "UBERON:0001754",  # dental pulp
+        "MSCO:0000106": "UBERON:0007616",  # synovium
+        "MSCO:0000107": "UBERON:0002097",  # skin
+        "MSCO:0000108": "UBERON:0008266",  # periodontal ligament
+        "MSCO:0000109": "UBERON:0000178",  # blood
+    }
+    for cls, tissue in expected.items():
+        assert equivalent_parts(ontology, uri(cls)) == (
+            uri("CL:0000134"),
+            uri("BFO:0000050"),
+            uri(tissue),
+        )
+
+
+def test_cl_msc_types_are_reused_with_their_tissue(ontology: LoadedOntology) -> None:
+    g = ontology.main
+    expected = {
+        "CL:0002540": "UBERON:0002371",
+        "CL:0002570": "UBERON:0001013",
+        "CL:0002569": "UBERON:0002331",
+        "CL:0002568": "UBERON:0003422",
+        "CL:0002537": "UBERON:0000305",
+        "CL:0002541": "UBERON:0003124",
+        "CL:2000061": "UBERON:0001987",
+    }
+    for cls, tissue in expected.items():
+        fillers = {g.value(r, OWL.someValuesFrom) for r in g.objects(uri(cls), RDFS.subClassOf)}
+        assert uri(tissue) in fillers, cls
+
+
+def test_lineages_use_ro_develops_from_and_ro_declares_its_inverse(
+    ontology: LoadedOntology,
+) -> None:
+    for cls, cell in {
+        "MSCO:0000201": "CL:0000062",  # osteoblast
+        "MSCO:0000202": "CL:0000137",  # osteocyte
+        "MSCO:0000204": "CL:0000138",  # chondrocyte
+        "MSCO:0000205": "CL:0000136",  # adipocyte
+        "MSCO:0000206": "CL:0000187",  # muscle cell (myocyte)
+    }.items():
+        assert equivalent_parts(ontology, uri(cls)) == (
+            uri(cell),
+            uri("RO:0002202"),
+            uri("CL:0000134"),
+        )
+    assert ontology.closure.value(uri("RO:0002202"), OWL.inverseOf) == uri("RO:0002203")
+
+
+def test_every_mechanism_leaf_has_one_direction_grouping(ontology: LoadedOntology) -> None:
+    g = ontology.main
+    directions = {MSCO["0000405"], MSCO["0000406"], MSCO["0000407"]}
+    leaves = [
+        MSCO[f"00004{n:02d}"]
+        for n in (
+            21,
+            22,
+            23,
+            24,
+            25,
+            26,
+            27,
+            28,
+            30,
+            31,
+            32,
+            33,
+            34,
+            35,
+            36,
+            37,
+            40,
+            42,
+            43,
+            44,
+            45,
+            46,
+            47,
+        )
+    ]
+    for leaf in leaves:
+        assert len(set(g.objects(leaf, RDFS.subClassOf)) & directions) == 1, leaf
+
+
+def test_mechanisms_link_to_go_processes(ontology: LoadedOntology) -> None:
+    g = ontology.main
+    assert uri("GO:0090090") in set(g.objects(MSCO["0000443"], RDFS.subClassOf))  # DKK1 -> Wnt
+    assert uri("GO:0051898") in set(g.objects(MSCO["0000444"], RDFS.subClassOf))  # AKT
+    assert uri("GO:1905319") in set(g.objects(MSCO["0000410"], RDFS.subClassOf))  # homing
+
+
+def test_required_pathways_are_imported_under_signal_transduction(ontology: LoadedOntology) -> None:
+    closure = ontology.closure
+    for pathway in (
+        "GO:0060070",
+        "GO:0043491",
+        "GO:0007249",
+        "GO:0007259",
+        "GO:0007179",
+        "GO:0070371",
+        "GO:0007219",
+        "GO:0007224",
+        "GO:0035329",
+    ):
+        ancestors = set(closure.transitive_objects(uri(pathway), RDFS.subClassOf))
+        assert uri("GO:0007165") in ancestors, pathway
+    assert uri("GO:0007165") in set(closure.transitive_objects(MSCO["0000501"], RDFS.subClassOf))
+
+
+def test_marker_panel_terms_carry_their_cd_names(ontology: LoadedOntology) -> None:
+    synonyms = {str(o): s for s, o in ontology.main.subject_objects(OBOINOWL.hasExactSynonym)}
+    for cd in (
+        "CD73",
+        "CD90",
+        "CD105",
+        "STRO-1",
+        "CD29",
+        "CD44",
+        "CD71",
+        "CD13",
+        "CD166",
+        "CD14",
+        "CD34",
+        "CD45",
+        "HLA-DR",
+        "CD31",
+        "CD11b",
+        "CD79a",
+        "CD19",
+    ):
+        assert cd in synonyms, cd
+
+
+def test_trial_kinds_are_disjoint_subclasses(ontology: LoadedOntology) -> None:
+    g = ontology.main
+    kinds = [MSCO["0000811"], MSCO["0000812"], MSCO["0000813"]]
+    for kind in kinds:
+        assert g.value(kind, RDFS.subClassOf) == MSCO["0000810"]
+    disjoint = [
+        list(g.items(g.value(b, OWL.members))) for b in g.subjects(RDF.type, OWL.AllDisjointClasses)
+    ]
+    assert kinds in disjoint
+
+
+def test_strategies_cover_the_reviewed_approaches(ontology: LoadedOntology) -> None:
+    closure = ontology.closure
+    strategy = MSCO["0000600"]
+    labels = {
+        str(closure.value(s, RDFS.label))
+        for s in closure.transitive_subjects(RDFS.subClassOf, strategy)
+    }
+    for expected in (
+        "naive MSC therapy",
+        "cytokine-secreting MSC therapy",
+        "HSV-TK/ganciclovir MSC therapy",
+        "cytosine deaminase/flucytosine MSC therapy",
+        "oncolytic virus-loaded MSC therapy",
+        "drug-loaded MSC therapy",
+        "nanoparticle-loaded MSC therapy",
+        "siRNA-loaded MSC extracellular vesicle therapy",
+        "microRNA-loaded MSC extracellular vesicle therapy",
+    ):
+        assert expected in labels

@@ -1,0 +1,65 @@
+"""Every reused external IRI exists upstream with exactly the label used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from rdflib import RDFS, URIRef
+
+from conftest import ROOT, SHARED
+from mscowl.namespaces import compress
+from mscowl.ontology import LoadedOntology
+from mscowl.qc import VERIFIED_PREFIXES
+from mscowl.terms import TermRegistry, default_reference_path
+
+
+def test_registry_knows_verified_terms_and_refuses_invented_ones(registry: TermRegistry) -> None:
+    assert registry.lookup("CL:0000134").label == "mesenchymal stem cell"  # type: ignore[union-attr]
+    assert registry.lookup("UniProtKB:P21589").label == "5NTD_HUMAN"  # type: ignore[union-attr]
+    assert registry.lookup("GO:0060070").label == "canonical Wnt signaling pathway"  # type: ignore[union-attr]
+    assert registry.lookup("CL:9999999") is None
+    assert registry.lookup("NCIT:C9292") is None  # a plausible guess, never verified
+
+
+def test_every_reused_iri_and_label_in_the_ontology_is_verified(
+    ontology: LoadedOntology, registry: TermRegistry
+) -> None:
+    closure = ontology.closure
+    iris = {t for triple in closure for t in triple if isinstance(t, URIRef)}
+    checked = 0
+    for iri in iris:
+        curie = compress(str(iri))
+        if curie is None or curie.split(":")[0] not in VERIFIED_PREFIXES:
+            continue
+        term = registry.lookup(curie)
+        assert term is not None, f"{curie} is in no verified source"
+        assert not term.deprecated, f"{curie} is deprecated upstream"
+        for label in closure.objects(iri, RDFS.label):
+            assert str(label) in registry.labels(curie), f"{curie}: {label!r} != {term.label!r}"
+        checked += 1
+    assert checked > 400
+
+
+@pytest.mark.skipif(
+    not (SHARED / "tools" / "verify_terms.py").is_file(), reason="shared/ not beside the repo"
+)
+def test_shared_verify_terms_finds_no_problem_in_the_ontology() -> None:
+    result = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "verify_terms.py"), "ontology"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+    assert "unverified: 0; label mismatches: 0; deprecated upstream: 0" in result.stdout
+
+
+@pytest.mark.skipif(
+    not (SHARED / "reference" / "terms.tsv").is_file(), reason="shared/ not beside the repo"
+)
+def test_shipped_reference_table_is_the_shared_one() -> None:
+    shipped = default_reference_path().read_text(encoding="utf-8")
+    assert shipped == (SHARED / "reference" / "terms.tsv").read_text(encoding="utf-8")
