@@ -9,6 +9,16 @@ from mscowl.ontology import LoadedOntology
 from mscowl.reasoning import run_hermit
 
 
+def with_triples(ontology: LoadedOntology, *triples: tuple[URIRef, URIRef, object]) -> Graph:
+    """A copy of the import closure with some triples added."""
+    graph = Graph()
+    for triple in ontology.closure:
+        graph.add(triple)
+    for triple in triples:
+        graph.add(triple)  # type: ignore[arg-type]
+    return graph
+
+
 def test_ontology_is_consistent_and_every_class_satisfiable(ontology: LoadedOntology) -> None:
     result = run_hermit(ontology.closure)
     assert result.consistent, result.message
@@ -20,25 +30,25 @@ def test_ontology_is_consistent_and_every_class_satisfiable(ontology: LoadedOnto
 
 def test_class_under_both_directions_is_unsatisfiable(ontology: LoadedOntology) -> None:
     """'has effect direction' is functional and the directions are distinct individuals."""
-    graph = Graph()
-    for triple in ontology.closure:
-        graph.add(triple)
     conflicted = URIRef("https://w3id.org/mscowl/MSCO_9999999")
-    graph.add((conflicted, RDF.type, OWL.Class))
-    graph.add((conflicted, RDFS.label, Literal("pro- and anti-tumour effect")))
-    graph.add((conflicted, RDFS.subClassOf, MSCO["0000405"]))
-    graph.add((conflicted, RDFS.subClassOf, MSCO["0000406"]))
+    graph = with_triples(
+        ontology,
+        (conflicted, RDF.type, OWL.Class),
+        (conflicted, RDFS.label, Literal("pro- and anti-tumour effect")),
+        (conflicted, RDFS.subClassOf, MSCO["0000405"]),
+        (conflicted, RDFS.subClassOf, MSCO["0000406"]),
+    )
     result = run_hermit(graph)
     assert result.consistent
     assert str(conflicted) in result.unsatisfiable
 
 
 def test_trial_of_two_kinds_is_inconsistent(ontology: LoadedOntology) -> None:
-    graph = Graph()
-    for triple in ontology.closure:
-        graph.add(triple)
     trial = URIRef("https://w3id.org/mscowl/data/trial/TEST")
-    graph.add((trial, RDF.type, OWL.NamedIndividual))
-    graph.add((trial, RDF.type, MSCO["0000811"]))
-    graph.add((trial, RDF.type, MSCO["0000813"]))
+    graph = with_triples(
+        ontology,
+        (trial, RDF.type, OWL.NamedIndividual),
+        (trial, RDF.type, MSCO["0000811"]),
+        (trial, RDF.type, MSCO["0000813"]),
+    )
     assert not run_hermit(graph).consistent

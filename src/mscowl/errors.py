@@ -57,12 +57,6 @@ class InputError(MscowlError):
     exit_code = 2
 
 
-class UsageError(MscowlError):
-    """A command-line call that makes no sense (missing argument, conflicting options)."""
-
-    exit_code = 2
-
-
 class ToolMissingError(MscowlError):
     """An external tool (Java, the OWL API, ...) the requested check needs is not installed."""
 

@@ -76,9 +76,6 @@ class ImportPlan:
         default_factory=lambda: defaultdict(dict)
     )
 
-    def module_iris(self) -> list[str]:
-        return [module_iri(name) for name in sorted(self.modules)]
-
 
 def module_iri(name: str) -> str:
     return f"{IMPORTS_BASE}{name}_import.owl"

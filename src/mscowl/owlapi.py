@@ -32,10 +32,6 @@ class OwlApiReport:
     def of_kind(self, kind: str) -> list[str]:
         return [detail for k, detail in self.findings if k == kind]
 
-    @property
-    def ok(self) -> bool:
-        return not self.findings
-
 
 def owlapi_available() -> str | None:
     """``None`` when Java and the OWL API are installed, else why not (for skip messages)."""

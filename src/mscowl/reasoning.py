@@ -26,10 +26,6 @@ class ReasonerResult:
     inferred_subclasses: list[tuple[str, str]] = field(default_factory=list)
     message: str = ""
 
-    @property
-    def ok(self) -> bool:
-        return self.consistent and not self.unsatisfiable
-
 
 def run_hermit(closure: Graph) -> ReasonerResult:
     """Run HermiT on a merged ontology graph: consistency, unsatisfiable classes, inferences."""

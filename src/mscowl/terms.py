@@ -23,8 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mscowl.errors import InputError
-from mscowl.namespaces import compress
+from mscowl.errors import InputError, Origin
 
 #: CURIE prefixes whose releases ship in cellxgene-ontology-guide, and their file stem there.
 CXG_PREFIXES: dict[str, str] = {
@@ -121,7 +120,7 @@ class TermRegistry:
     @staticmethod
     def _read_reference(path: Path) -> dict[str, VerifiedTerm]:
         if not path.is_file():
-            raise InputError("reference table of verified terms not found", None)
+            raise InputError("reference table of verified terms not found", Origin(str(path)))
         rows: dict[str, VerifiedTerm] = {}
         with path.open(newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh, delimiter="\t"):
@@ -160,10 +159,6 @@ class TermRegistry:
                 )
         return upstream or self._reference.get(curie)
 
-    def lookup_iri(self, iri: str) -> VerifiedTerm | None:
-        curie = compress(iri)
-        return self.lookup(curie) if curie else None
-
     def labels(self, curie: str) -> set[str]:
         """Every label a verified source gives for the term (upstream and reference may differ)."""
         found = set()
@@ -175,7 +170,3 @@ class TermRegistry:
         if curie in self._reference:
             found.add(self._reference[curie].label)
         return found
-
-    def upstream_version(self, prefix: str) -> str | None:
-        """The release version of a cellxgene-shipped ontology, e.g. ``v2026-03-26`` for CL."""
-        return _cxg_release(prefix)[0] if prefix in CXG_PREFIXES else None
