@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, ONTOLOGY, ROOT
+from conftest import FIXTURES, ONTOLOGY, ROOT, required
 from mscowl.cli import main
 from mscowl.errors import InputError, Origin
+from mscowl.owlapi import owlapi_available
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -79,3 +81,12 @@ def test_errors_name_their_origin() -> None:
     err = InputError("expected a date", Origin("seeds/trials.csv", "trials", 14, "phase"))
     assert str(err) == "seeds/trials.csv:trials:14:phase: expected a date"
     assert err.exit_code == 2
+
+
+def test_qc_reports_owlapi_findings_as_errors() -> None:
+    missing = owlapi_available()
+    if missing and not required("MSCOWL_REQUIRE_OWLAPI"):
+        pytest.skip(missing)
+    code, out, _ = run("qc", "--ontology", str(FIXTURES / "owlapi" / "not-dl.ttl"))
+    assert code == 1
+    assert "owlapi_dl_violation" in out and "owlapi_unparsed" in out
