@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from mscowl import __version__
-from mscowl.errors import CheckFailedError, MscowlError, ToolMissingError
+from mscowl.errors import CheckFailedError, MscowlError
 from mscowl.ontology import DEFAULT_ONTOLOGY
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,32 +80,12 @@ def qc(
     ontology_path: Path, output: Path | None, reasoner: bool, owlapi: bool, reference: Path | None
 ) -> None:
     """Quality report of the ontology (ROBOT-report style). Exit 1 on any ERROR."""
-    from mscowl.ontology import load_ontology
-    from mscowl.qc import ERROR, WARN, Finding, report_table, run_qc, write_report
+    from mscowl.qc import ERROR, check_ontology, report_table, write_report
     from mscowl.terms import TermRegistry
 
-    ontology = load_ontology(ontology_path)
-    findings = run_qc(ontology, TermRegistry(reference))
-    if reasoner:
-        from mscowl.reasoning import run_hermit
-
-        result = run_hermit(ontology.closure)
-        if not result.consistent:
-            findings.append(
-                Finding(ERROR, "inconsistent_ontology", str(ontology_path), "", result.message)
-            )
-        findings.extend(Finding(ERROR, "unsatisfiable_class", iri) for iri in result.unsatisfiable)
-    if owlapi:
-        from mscowl.owlapi import check_with_owlapi
-
-        try:
-            report = check_with_owlapi(ontology_path)
-            findings.extend(
-                Finding(ERROR, f"owlapi_{kind.lower()}", detail) for kind, detail in report.findings
-            )
-        except ToolMissingError as exc:
-            findings.append(Finding(WARN, "owlapi_not_run", str(ontology_path), "", exc.message))
-    findings.sort(key=Finding.sort_key)
+    findings = check_ontology(
+        ontology_path, TermRegistry(reference), reasoner=reasoner, owlapi=owlapi
+    )
     click.echo(report_table(findings), nl=False)
     if output:
         write_report(findings, output)

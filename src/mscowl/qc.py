@@ -19,6 +19,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from mscowl.errors import ToolMissingError
 from mscowl.namespaces import (
     DCTERMS,
     DEFINITION,
@@ -28,7 +29,7 @@ from mscowl.namespaces import (
     compress,
     is_own,
 )
-from mscowl.ontology import LoadedOntology
+from mscowl.ontology import LoadedOntology, load_ontology
 from mscowl.terms import TermRegistry
 
 ERROR, WARN, INFO = "ERROR", "WARN", "INFO"
@@ -206,6 +207,36 @@ def run_qc(ontology: LoadedOntology, registry: TermRegistry) -> list[Finding]:
         *check_own_terms(ontology),
         *check_reused_terms(ontology, registry),
     ]
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+def check_ontology(
+    path: Path, registry: TermRegistry, *, reasoner: bool = True, owlapi: bool = True
+) -> list[Finding]:
+    """The whole QC of an ontology file: :func:`run_qc`, plus HermiT and the OWL API if asked.
+
+    A missing Java or OWL API is a WARN (``owlapi_not_run``), not a failure, so the report still
+    runs on machines without them.
+    """
+    ontology = load_ontology(path)
+    findings = run_qc(ontology, registry)
+    if reasoner:
+        from mscowl.reasoning import run_hermit
+
+        result = run_hermit(ontology.closure)
+        if not result.consistent:
+            findings.append(Finding(ERROR, "inconsistent_ontology", str(path), "", result.message))
+        findings.extend(Finding(ERROR, "unsatisfiable_class", iri) for iri in result.unsatisfiable)
+    if owlapi:
+        from mscowl.owlapi import check_with_owlapi
+
+        try:
+            report = check_with_owlapi(path)
+            findings.extend(
+                Finding(ERROR, f"owlapi_{kind.lower()}", detail) for kind, detail in report.findings
+            )
+        except ToolMissingError as exc:
+            findings.append(Finding(WARN, "owlapi_not_run", str(path), "", exc.message))
     return sorted(set(findings), key=Finding.sort_key)
 
 
