@@ -57,6 +57,23 @@ class InputError(MscowlError):
     exit_code = 2
 
 
+class InputErrors(InputError):
+    """Several input problems found in one run, reported together (sorted by file, sheet, row)."""
+
+    def __init__(self, problems: list[InputError]) -> None:
+        self.problems = sorted(problems, key=_sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _sort_key(error: MscowlError) -> tuple[str, str, int]:
+    # Stable sort: problems of one row keep the order they were found in (column order).
+    origin = error.origin or Origin("")
+    return (origin.file, origin.sheet or "", origin.row or 0)
+
+
 class ToolMissingError(MscowlError):
     """An external tool (Java, the OWL API, ...) the requested check needs is not installed."""
 

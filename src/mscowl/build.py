@@ -1,0 +1,329 @@
+"""Seeds → knowledge graph, with an origin index that maps every node and triple to its cell.
+
+The build reads every sheet the mapping names (from a seeds directory of CSV/TSV files or from one
+``.xlsx`` workbook), checks every cell, and only when the whole input is clean writes, atomically:
+
+- ``knowledge-graph.ttl``: sorted Turtle (same input, same bytes);
+- ``knowledge-graph.nt``: sorted N-Triples;
+- ``origin-index.tsv``: for every subject and every triple, the file, sheet, row and column it
+  came from (used by ``mscowl validate`` to report problems in spreadsheet terms).
+
+Problems of the whole run are collected and raised together as :class:`InputErrors`, each as
+``file[:sheet]:row:column: found ..., expected ...``; nothing is written then, so a previous good
+build stays untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
+
+from mscowl.errors import InputError, InputErrors, Origin
+from mscowl.mapping import Mapping, SheetMap
+from mscowl.namespaces import BASE, PREFIXES, compress, is_own
+from mscowl.sheets import Row, Table, read_seeds
+from mscowl.terms import TermRegistry
+
+DEFAULT_SEEDS: Final = Path("seeds")
+DEFAULT_OUT: Final = Path("build")
+MAPPING_FILE: Final = "mapping.toml"
+TURTLE: Final = "knowledge-graph.ttl"
+NTRIPLES: Final = "knowledge-graph.nt"
+ORIGIN_INDEX: Final = "origin-index.tsv"
+
+Triple = tuple[URIRef, URIRef, Node]
+
+
+@dataclass
+class KnowledgeGraph:
+    """The built triples and where each came from."""
+
+    triples: dict[Triple, Origin] = field(default_factory=dict)
+    subjects: dict[URIRef, Origin] = field(default_factory=dict)
+    namespaces: dict[str, str] = field(default_factory=dict)
+    rows_per_sheet: dict[str, int] = field(default_factory=dict)
+
+    def add(self, triple: Triple, origin: Origin) -> None:
+        self.triples.setdefault(triple, origin)
+
+    def graph(self) -> Graph:
+        graph = Graph(bind_namespaces="none")
+        for prefix, namespace in sorted({**_USED_PREFIXES, **self.namespaces}.items()):
+            graph.bind(prefix, namespace)
+        for triple in self.triples:
+            graph.add(triple)
+        return graph
+
+
+_USED_PREFIXES: Final = {
+    p: PREFIXES[p]
+    for p in ("MSCO", "BFO", "CHEBI", "CL", "ECO", "GO", "IAO", "MONDO", "NCIT", "OBI", "RO",
+              "UBERON", "UniProtKB", "dcterms", "rdf", "rdfs", "xsd")
+}
+
+
+class TermChecker:
+    """Checks that every CURIE a cell gives is a real term: upstream, or declared by the ontology."""
+
+    def __init__(self, registry: TermRegistry, own_terms: Iterable[str]) -> None:
+        self.registry = registry
+        self.own_terms = frozenset(own_terms)
+
+    @classmethod
+    def for_ontology(cls, ontology: Path, registry: TermRegistry | None = None) -> TermChecker:
+        from mscowl.ontology import parse_rdf
+
+        graph = parse_rdf(ontology)
+        own = {str(s) for s in graph.subjects() if isinstance(s, URIRef) and is_own(str(s))}
+        return cls(registry or TermRegistry(), own)
+
+    def problem(self, iri: str) -> str | None:
+        """Why ``iri`` is not acceptable, or ``None`` when it is."""
+        curie = compress(iri) or iri
+        if is_own(iri):
+            return None if iri in self.own_terms else (
+                f"found '{curie}', which the ontology does not declare; expected an MSCO term of "
+                "ontology/msc-cancer.ttl")
+        term = self.registry.lookup(curie)
+        if term is None:
+            return (f"found '{curie}', which is in no verified source; expected a term of a "
+                    "verified release (never an invented identifier)")
+        if term.deprecated:
+            return f"found '{curie}', which is obsolete upstream; expected a current term"
+        return None
+
+
+def load_tables(seeds: Path, mapping: Mapping) -> dict[str, Table]:
+    """Read the sheets of a seeds directory or workbook, refusing missing and unknown sheets."""
+    files = {name: sheet.file for name, sheet in mapping.sheets.items()}
+    tables = read_seeds(seeds, mapping.sheets, files)
+    problems: list[InputError] = []
+    for name, sheet in mapping.sheets.items():
+        if name not in tables:
+            where = Origin(str(seeds / sheet.file)) if seeds.is_dir() else Origin(str(seeds), name)
+            problems.append(InputError(
+                f"the sheet '{name}' is missing; expected "
+                + (f"the file {sheet.file}" if seeds.is_dir() else f"a sheet named '{name}'"),
+                where))
+    if seeds.is_dir():
+        known = {sheet.file for sheet in mapping.sheets.values()}
+        for path in sorted(seeds.iterdir()):
+            if path.suffix.lower() in (".csv", ".tsv") and path.name not in known:
+                problems.append(InputError(
+                    f"the file is not a sheet of the mapping; expected one of: "
+                    f"{', '.join(sorted(known))}", Origin(str(path))))
+    else:
+        for name, table in tables.items():
+            if name not in mapping.sheets:
+                problems.append(InputError(
+                    f"unknown sheet '{name}'; expected one of: {', '.join(mapping.sheets)}",
+                    table.origin()))
+    if problems:
+        raise InputErrors(problems)
+    return tables
+
+
+def build_graph(
+    tables: dict[str, Table],
+    mapping: Mapping,
+    checker: TermChecker | None = None,
+    on_row: Callable[[], None] | None = None,
+) -> KnowledgeGraph:
+    """Map every row of every sheet to triples; raise :class:`InputErrors` with all problems."""
+    kg = KnowledgeGraph()
+    problems: list[InputError] = []
+    identifiers: dict[str, dict[str, Row]] = {}
+    references: list[tuple[URIRef, URIRef, str, str, Origin]] = []
+    for name, sheet in mapping.sheets.items():
+        table = tables[name]
+        if sheet.namespace:
+            prefix = sheet.namespace.strip("/").replace("/", "-")
+            kg.namespaces[prefix] = mapping.base + sheet.namespace
+        problems.extend(_check_columns(table, sheet))
+        identifiers[name] = {}
+        for row in table.rows:
+            if on_row:
+                on_row()
+            _map_row(row, sheet, mapping.base, kg, identifiers[name], references, problems)
+        kg.rows_per_sheet[name] = len(table.rows)
+    for subject, prop, target_sheet, value, origin in references:
+        if value not in identifiers[target_sheet]:
+            problems.append(InputError(
+                f"found '{value}', which no row of sheet '{target_sheet}' defines; expected the "
+                f"id of a row of {mapping.sheets[target_sheet].file}", origin))
+            continue
+        target = mapping.sheets[target_sheet].subject_iri(mapping.base, value)
+        kg.add((subject, prop, target), origin)
+    if checker is not None:
+        problems.extend(_check_terms(kg, checker))
+    if problems:
+        raise InputErrors(problems)
+    return kg
+
+
+def _check_columns(table: Table, sheet: SheetMap) -> list[InputError]:
+    problems = []
+    for column in table.header:
+        if column not in sheet.columns:
+            problems.append(InputError(
+                f"unknown column '{column}'; expected one of: {', '.join(sheet.columns)}",
+                table.origin(1, column)))
+    for column in sheet.columns:
+        if column not in table.header:
+            problems.append(InputError(
+                f"the column '{column}' is missing; expected it in the header",
+                table.origin(1, column)))
+    return problems
+
+
+def _map_row(
+    row: Row,
+    sheet: SheetMap,
+    base: str,
+    kg: KnowledgeGraph,
+    seen: dict[str, Row],
+    references: list[tuple[URIRef, URIRef, str, str, Origin]],
+    problems: list[InputError],
+) -> None:
+    identifier = row[sheet.id]
+    id_origin = row.origin(sheet.id)
+    if not identifier:
+        problems.append(InputError("found an empty id; expected a stable identifier", id_origin))
+        return
+    if not sheet.id_pattern.fullmatch(identifier):
+        problems.append(InputError(
+            f"found the id '{identifier}'; expected letters, digits and . _ ~ - only "
+            f"(pattern {sheet.id_pattern.pattern})", id_origin))
+        return
+    if identifier in seen:
+        problems.append(InputError(
+            f"found the id '{identifier}' again; expected unique ids (first at row "
+            f"{seen[identifier].number})", id_origin))
+        return
+    seen[identifier] = row
+    subject = sheet.subject_iri(base, identifier)
+    kg.subjects[subject] = id_origin
+    for cls in sheet.classes:
+        kg.add((subject, URIRef(RDF.type), cls), id_origin)
+    for prop, value in sheet.constants:
+        kg.add((subject, prop, value), id_origin)
+    if sheet.require_one_of and not any(row[c] for c in sheet.require_one_of):
+        problems.append(InputError(
+            f"found no value in {', '.join(sheet.require_one_of)}; expected at least one",
+            row.origin(sheet.require_one_of[0])))
+    for column in sheet.columns.values():
+        if column.name not in row.table.header:
+            continue  # reported once per sheet by _check_columns
+        origin = row.origin(column.name)
+        values = column.split(row[column.name])
+        if not values and column.is_required(row.cells):
+            condition = ("" if column.required else " when " + ", ".join(
+                f"{c} is '{v}'" for c, v in column.required_when))
+            problems.append(InputError(f"found an empty cell; expected a value{condition}",
+                                       origin))
+        for value in values:
+            try:
+                term = column.convert(value, origin)
+            except InputError as exc:
+                problems.append(exc)
+                continue
+            if column.property is None:
+                continue
+            if column.type == "ref":
+                assert column.sheet is not None
+                references.append((subject, column.property, column.sheet, str(term), origin))
+            else:
+                kg.add((subject, column.property, term), origin)
+
+
+def _check_terms(kg: KnowledgeGraph, checker: TermChecker) -> list[InputError]:
+    problems = []
+    checked: dict[str, str | None] = {}
+    for (_, _, obj), origin in kg.triples.items():
+        if not isinstance(obj, URIRef) or str(obj).startswith(BASE + "data/"):
+            continue
+        iri = str(obj)
+        if compress(iri) is None:
+            continue  # a web page (rdfs:seeAlso), not a term
+        if iri not in checked:
+            checked[iri] = checker.problem(iri)
+        message = checked[iri]
+        if message:
+            problems.append(InputError(message, origin))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def serialise(kg: KnowledgeGraph) -> dict[str, bytes]:
+    """The output files, by name, as bytes (deterministic)."""
+    graph = kg.graph()
+    turtle = graph.serialize(format="longturtle", encoding="utf-8")
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    ntriples = "".join(line + "\n" for line in sorted(set(lines)) if line.strip())
+    return {
+        TURTLE: turtle,
+        NTRIPLES: ntriples.encode("utf-8"),
+        ORIGIN_INDEX: origin_index(kg).encode("utf-8"),
+    }
+
+
+def origin_index(kg: KnowledgeGraph) -> str:
+    """TSV: subject, predicate, object (N-Triples terms; empty for a node row), file, sheet, row,
+    column. One row per subject (its id cell) and one per triple (the cell it came from)."""
+    rows = []
+    for subject, origin in kg.subjects.items():
+        rows.append((subject.n3(), "", "", *_origin_fields(origin)))
+    for (s, p, o), origin in kg.triples.items():
+        rows.append((s.n3(), p.n3(), _escape(o.n3()), *_origin_fields(origin)))
+    header = "subject\tpredicate\tobject\tfile\tsheet\trow\tcolumn\n"
+    return header + "".join("\t".join(r) + "\n" for r in sorted(rows))
+
+
+def _origin_fields(origin: Origin) -> tuple[str, str, str, str]:
+    return (origin.file, origin.sheet or "", str(origin.row or ""), origin.column or "")
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def write_outputs(files: dict[str, bytes], out: Path) -> None:
+    """Write ``files`` into ``out`` atomically: a temporary sibling directory, then a rename.
+
+    A failure before the final rename leaves ``out`` exactly as it was.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            old.rmdir()
+            os.replace(out, old)
+            os.replace(staging, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def default_mapping(seeds: Path) -> Path:
+    """The mapping beside the seeds (``seeds/mapping.toml``, or beside an .xlsx workbook),
+    falling back to the shipped ``seeds/mapping.toml``."""
+    beside = (seeds if seeds.is_dir() else seeds.parent) / MAPPING_FILE
+    return beside if beside.exists() else DEFAULT_SEEDS / MAPPING_FILE

@@ -1,0 +1,293 @@
+"""Read seed spreadsheets (CSV, TSV or one XLSX workbook) into rows that remember their origin.
+
+Every cell keeps the file, sheet, spreadsheet row (the header is row 1, as a curator sees it in
+a spreadsheet program) and column it came from, so later errors can point at it. Input that would
+be read wrongly is refused with a precise message instead of being guessed at: a byte-order mark
+or a non-UTF-8 encoding, an empty file, a header with blank or repeated names, a row longer than
+its header, and in workbooks merged cells, formulas, hidden sheets and archives that expand to
+far more than they hold (zip bombs). All problems of a file are collected, not only the first.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "trials.csv"
+>>> _ = path.write_text("id,phase\\nNCT02068794,Phase 1/2\\n")
+>>> table = read_csv(path)
+>>> row = table.rows[0]
+>>> row.number, row["phase"], str(row.origin("phase")).endswith("trials.csv:2:phase")
+(2, 'Phase 1/2', True)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from mscowl.errors import InputError, InputErrors, Origin
+
+#: Largest total size an .xlsx may expand to, and the largest compression ratio of its parts.
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "a UTF-8 byte-order mark (BOM)"),
+    (b"\xff\xfe\x00\x00", "a UTF-32 byte-order mark; the file is UTF-32"),
+    (b"\x00\x00\xfe\xff", "a UTF-32 byte-order mark; the file is UTF-32"),
+    (b"\xff\xfe", "a UTF-16 byte-order mark; the file is UTF-16"),
+    (b"\xfe\xff", "a UTF-16 byte-order mark; the file is UTF-16"),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its spreadsheet row number and its cells by column name (stripped text)."""
+
+    table: Table
+    number: int
+    cells: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+    def origin(self, column: str | None = None) -> Origin:
+        """Where a cell of this row (or the row itself) came from."""
+        return Origin(self.table.file, self.table.sheet, self.number, column)
+
+
+@dataclass
+class Table:
+    """A sheet: the file (and sheet, for workbooks) it came from, its header and its rows."""
+
+    file: str
+    sheet: str | None
+    header: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+    def origin(self, row: int | None = None, column: str | None = None) -> Origin:
+        return Origin(self.file, self.sheet, row, column)
+
+
+def read_seeds(path: Path, names: Iterable[str], files: dict[str, str]) -> dict[str, Table]:
+    """Read the sheets ``names`` from a seeds directory (``files[name]`` inside it) or a workbook.
+
+    Sheets that are absent come back missing from the result; the caller decides whether that is
+    an error. Raises :class:`InputErrors` with every problem found in the files that were read.
+    """
+    if path.is_dir():
+        tables: dict[str, Table] = {}
+        problems: list[InputError] = []
+        for name in names:
+            file = path / files[name]
+            if not file.exists():
+                continue
+            try:
+                tables[name] = read_csv(file)
+            except InputErrors as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise InputErrors(problems)
+        return tables
+    if path.suffix.lower() == ".xlsx":
+        return read_xlsx(path)
+    if not path.exists():
+        raise InputError("no such file or directory; expected a seeds directory or an .xlsx file",
+                         Origin(str(path)))
+    raise InputError(f"unsupported file type '{path.suffix}'; expected a directory or .xlsx",
+                     Origin(str(path)))
+
+
+# --------------------------------------------------------------------------------------------
+# CSV / TSV
+
+
+def read_csv(path: Path) -> Table:
+    """Read a UTF-8 CSV (or, for ``.tsv``, tab-separated) file with a header row."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputErrors([InputError(f"cannot read the file: {exc.strerror}", Origin(name))]) from exc
+    text = _decode(data, name)
+    if not text.strip():
+        raise InputErrors([InputError("the file is empty; expected a header row and data rows",
+                                      Origin(name))])
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise InputErrors([InputError(f"malformed CSV: {exc}; expected well-formed quoting",
+                                      Origin(name))]) from exc
+    return _table(name, None, ([_clean(c) for c in record] for record in records))
+
+
+def _decode(data: bytes, name: str) -> str:
+    for bom, what in _BOMS:
+        if data.startswith(bom):
+            raise InputErrors([InputError(
+                f"the file starts with {what}; expected UTF-8 without a byte-order mark "
+                "(save as plain 'CSV UTF-8' without BOM, or strip the first bytes)",
+                Origin(name, row=1))])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputErrors([InputError(
+            f"byte 0x{data[exc.start]:02X} at character {column} is not valid UTF-8 "
+            "(the file looks like Latin-1 or Windows-1252); expected UTF-8",
+            Origin(name, row=line))]) from exc
+
+
+def _clean(value: str) -> str:
+    return value.strip()
+
+
+def _table(file: str, sheet: str | None, records: Iterator[list[str]]) -> Table:
+    """Build a table from raw records (header first), checking the header and row lengths."""
+    problems: list[InputError] = []
+    header: list[str] | None = None
+    table = Table(file, sheet, [])
+    for number, record in enumerate(records, start=1):
+        if header is None:
+            if not any(record):
+                raise InputErrors([InputError("the first row is empty; expected the header row",
+                                              table.origin(number))])
+            header = _check_header(record, table, problems)
+            table.header = header
+            continue
+        if not any(record):
+            continue  # blank rows are layout, not data
+        if len(record) > len(header) and any(record[len(header):]):
+            extra = next(i for i in range(len(header), len(record)) if record[i])
+            problems.append(InputError(
+                f"row has a value ('{record[extra]}') in column {extra + 1}, beyond the "
+                f"{len(header)} columns of the header; expected at most {len(header)} cells",
+                table.origin(number)))
+            continue
+        cells = {column: (record[i] if i < len(record) else "") for i, column in enumerate(header)}
+        table.rows.append(Row(table, number, cells))
+    if header is None:
+        problems.append(InputError("the sheet is empty; expected a header row and data rows",
+                                   table.origin()))
+    if problems:
+        raise InputErrors(problems)
+    return table
+
+
+def _check_header(record: list[str], table: Table, problems: list[InputError]) -> list[str]:
+    while record and not record[-1]:
+        record = record[:-1]
+    seen: set[str] = set()
+    for index, column in enumerate(record, start=1):
+        if not column:
+            problems.append(InputError(
+                f"column {index} of the header is blank; expected a column name",
+                table.origin(1)))
+        elif column in seen:
+            problems.append(InputError(
+                f"column name '{column}' appears twice in the header; expected unique names",
+                table.origin(1, column)))
+        seen.add(column)
+    return record
+
+
+# --------------------------------------------------------------------------------------------
+# XLSX
+
+
+def read_xlsx(path: Path) -> dict[str, Table]:
+    """Read every sheet of a workbook; refuse merged cells, formulas, hidden sheets, zip bombs."""
+    name = str(path)
+    _check_archive(path)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputErrors([InputError(f"cannot open the workbook: {exc}; expected a valid .xlsx",
+                                      Origin(name))]) from exc
+    tables: dict[str, Table] = {}
+    problems: list[InputError] = []
+    for sheet in workbook.worksheets:
+        title = str(sheet.title)
+        if sheet.sheet_state != "visible":
+            problems.append(InputError(
+                f"the sheet is {sheet.sheet_state}; expected only visible sheets (unhide it, or "
+                "delete it if its rows should not be built)", Origin(name, title)))
+            continue
+        for merged in sorted(str(r) for r in sheet.merged_cells.ranges):
+            first_row = int(re.sub(r"[^0-9]", " ", merged).split()[0])
+            problems.append(InputError(
+                f"cells {merged} are merged; expected one value per cell (unmerge them)",
+                Origin(name, title, first_row)))
+        records: list[list[str]] = []
+        header: list[str] = []
+        for row in sheet.iter_rows():
+            record: list[str] = []
+            for cell in row:
+                if cell.data_type == "f":
+                    column = header[cell.column - 1] if cell.column - 1 < len(header) else (
+                        cell.column_letter)
+                    problems.append(InputError(
+                        f"cell {cell.coordinate} holds the formula '{cell.value}'; expected a "
+                        "plain value (paste values instead)",
+                        Origin(name, title, cell.row, column)))
+                    record.append("")
+                else:
+                    record.append(_clean(_cell_text(cell.value)))
+            if not header and any(record):
+                header = record
+            records.append(record)
+        try:
+            tables[title] = _table(name, title, iter(records))
+        except InputErrors as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputErrors(problems)
+    return tables
+
+
+def _check_archive(path: Path) -> None:
+    name = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputErrors([InputError(f"not a readable .xlsx (zip) file: {exc}",
+                                      Origin(name))]) from exc
+    with archive:
+        total = 0
+        for info in archive.infolist():
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO:
+                raise InputErrors([InputError(
+                    f"part '{info.filename}' expands {ratio:.0f}-fold to {info.file_size} bytes; "
+                    f"expected at most {MAX_XLSX_RATIO}-fold (a zip bomb?)", Origin(name))])
+        if total > MAX_XLSX_UNCOMPRESSED:
+            raise InputErrors([InputError(
+                f"the workbook expands to {total} bytes; expected at most "
+                f"{MAX_XLSX_UNCOMPRESSED} bytes (a zip bomb?)", Origin(name))])
+
+
+def _cell_text(value: object) -> str:
+    """The text a curator sees in a cell, normalised so that CSV and XLSX give the same text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
