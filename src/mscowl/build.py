@@ -8,14 +8,13 @@ The build reads every sheet the mapping names (from a seeds directory of CSV/TSV
 - ``origin-index.tsv``: for every subject and every triple, the file, sheet, row and column it
   came from (used by ``mscowl validate`` to report problems in spreadsheet terms).
 
-Problems of the whole run are collected and raised together as :class:`InputErrors`, each as
+Problems of the whole run are collected and raised together as :class:`InputProblemsError`, each as
 ``file[:sheet]:row:column: found ..., expected ...``; nothing is written then, so a previous good
 build stays untouched.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -26,7 +25,7 @@ from typing import Final
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
-from mscowl.errors import InputError, InputErrors, Origin
+from mscowl.errors import InputError, InputProblemsError, Origin
 from mscowl.mapping import Mapping, SheetMap
 from mscowl.namespaces import BASE, PREFIXES, compress, is_own
 from mscowl.sheets import Row, Table, read_seeds
@@ -65,13 +64,30 @@ class KnowledgeGraph:
 
 _USED_PREFIXES: Final = {
     p: PREFIXES[p]
-    for p in ("MSCO", "BFO", "CHEBI", "CL", "ECO", "GO", "IAO", "MONDO", "NCIT", "OBI", "RO",
-              "UBERON", "UniProtKB", "dcterms", "rdf", "rdfs", "xsd")
+    for p in (
+        "MSCO",
+        "BFO",
+        "CHEBI",
+        "CL",
+        "ECO",
+        "GO",
+        "IAO",
+        "MONDO",
+        "NCIT",
+        "OBI",
+        "RO",
+        "UBERON",
+        "UniProtKB",
+        "dcterms",
+        "rdf",
+        "rdfs",
+        "xsd",
+    )
 }
 
 
 class TermChecker:
-    """Checks that every CURIE a cell gives is a real term: upstream, or declared by the ontology."""
+    """Checks that every CURIE in a cell is a real term: upstream, or declared by the ontology."""
 
     def __init__(self, registry: TermRegistry, own_terms: Iterable[str]) -> None:
         self.registry = registry
@@ -89,46 +105,54 @@ class TermChecker:
         """Why ``iri`` is not acceptable, or ``None`` when it is."""
         curie = compress(iri) or iri
         if is_own(iri):
-            return None if iri in self.own_terms else (
-                f"found '{curie}', which the ontology does not declare; expected an MSCO term of "
-                "ontology/msc-cancer.ttl")
+            return (
+                None
+                if iri in self.own_terms
+                else (
+                    f"found '{curie}', which the ontology does not declare; "
+                    "expected an MSCO term of ontology/msc-cancer.ttl"
+                )
+            )
         term = self.registry.lookup(curie)
         if term is None:
-            return (f"found '{curie}', which is in no verified source; expected a term of a "
-                    "verified release (never an invented identifier)")
+            return (
+                f"found '{curie}', which is in no verified source; expected a term of a "
+                "verified release (never an invented identifier)"
+            )
         if term.deprecated:
             return f"found '{curie}', which is obsolete upstream; expected a current term"
         return None
 
 
-def load_tables(seeds: Path, mapping: Mapping) -> dict[str, Table]:
-    """Read the sheets of a seeds directory or workbook, refusing missing and unknown sheets."""
+def load_tables(seeds: Path, mapping: Mapping) -> tuple[dict[str, Table], list[InputError]]:
+    """Read the sheets of a seeds directory or workbook.
+
+    Returns the sheets that were read and every problem found: unreadable sheets, sheets the
+    mapping expects but the input lacks, and sheets (or CSV files) the mapping does not know.
+    """
     files = {name: sheet.file for name, sheet in mapping.sheets.items()}
-    tables = read_seeds(seeds, mapping.sheets, files)
-    problems: list[InputError] = []
-    for name, sheet in mapping.sheets.items():
-        if name not in tables:
-            where = Origin(str(seeds / sheet.file)) if seeds.is_dir() else Origin(str(seeds), name)
-            problems.append(InputError(
-                f"the sheet '{name}' is missing; expected "
-                + (f"the file {sheet.file}" if seeds.is_dir() else f"a sheet named '{name}'"),
-                where))
+    tables, problems = read_seeds(seeds, mapping.sheets, files)
     if seeds.is_dir():
         known = {sheet.file for sheet in mapping.sheets.values()}
         for path in sorted(seeds.iterdir()):
             if path.suffix.lower() in (".csv", ".tsv") and path.name not in known:
-                problems.append(InputError(
-                    f"the file is not a sheet of the mapping; expected one of: "
-                    f"{', '.join(sorted(known))}", Origin(str(path))))
+                problems.append(
+                    InputError(
+                        f"the file is not a sheet of the mapping; expected one of: "
+                        f"{', '.join(sorted(known))}",
+                        Origin(str(path)),
+                    )
+                )
     else:
         for name, table in tables.items():
             if name not in mapping.sheets:
-                problems.append(InputError(
-                    f"unknown sheet '{name}'; expected one of: {', '.join(mapping.sheets)}",
-                    table.origin()))
-    if problems:
-        raise InputErrors(problems)
-    return tables
+                problems.append(
+                    InputError(
+                        f"unknown sheet '{name}'; expected one of: {', '.join(mapping.sheets)}",
+                        table.origin(),
+                    )
+                )
+    return tables, problems
 
 
 def build_graph(
@@ -136,14 +160,21 @@ def build_graph(
     mapping: Mapping,
     checker: TermChecker | None = None,
     on_row: Callable[[], None] | None = None,
+    problems: Iterable[InputError] = (),
 ) -> KnowledgeGraph:
-    """Map every row of every sheet to triples; raise :class:`InputErrors` with all problems."""
+    """Map every row of every sheet to triples; raise :class:`InputProblemsError` with all problems.
+
+    ``problems`` found earlier (by :func:`load_tables`) are reported together with those found
+    here. Sheets missing from ``tables`` are skipped, and so are references into them.
+    """
     kg = KnowledgeGraph()
-    problems: list[InputError] = []
+    problems = list(problems)
     identifiers: dict[str, dict[str, Row]] = {}
     references: list[tuple[URIRef, URIRef, str, str, Origin]] = []
     for name, sheet in mapping.sheets.items():
-        table = tables[name]
+        table = tables.get(name)
+        if table is None:
+            continue
         if sheet.namespace:
             prefix = sheet.namespace.strip("/").replace("/", "-")
             kg.namespaces[prefix] = mapping.base + sheet.namespace
@@ -155,17 +186,23 @@ def build_graph(
             _map_row(row, sheet, mapping.base, kg, identifiers[name], references, problems)
         kg.rows_per_sheet[name] = len(table.rows)
     for subject, prop, target_sheet, value, origin in references:
+        if target_sheet not in identifiers:
+            continue  # that sheet could not be read; its problems are already reported
         if value not in identifiers[target_sheet]:
-            problems.append(InputError(
-                f"found '{value}', which no row of sheet '{target_sheet}' defines; expected the "
-                f"id of a row of {mapping.sheets[target_sheet].file}", origin))
+            problems.append(
+                InputError(
+                    f"found '{value}', which no row of sheet '{target_sheet}' defines; "
+                    f"expected the id of a row of {mapping.sheets[target_sheet].file}",
+                    origin,
+                )
+            )
             continue
         target = mapping.sheets[target_sheet].subject_iri(mapping.base, value)
         kg.add((subject, prop, target), origin)
     if checker is not None:
         problems.extend(_check_terms(kg, checker))
     if problems:
-        raise InputErrors(problems)
+        raise InputProblemsError(problems)
     return kg
 
 
@@ -173,14 +210,20 @@ def _check_columns(table: Table, sheet: SheetMap) -> list[InputError]:
     problems = []
     for column in table.header:
         if column not in sheet.columns:
-            problems.append(InputError(
-                f"unknown column '{column}'; expected one of: {', '.join(sheet.columns)}",
-                table.origin(1, column)))
+            problems.append(
+                InputError(
+                    f"unknown column '{column}'; expected one of: {', '.join(sheet.columns)}",
+                    table.origin(1, column),
+                )
+            )
     for column in sheet.columns:
         if column not in table.header:
-            problems.append(InputError(
-                f"the column '{column}' is missing; expected it in the header",
-                table.origin(1, column)))
+            problems.append(
+                InputError(
+                    f"the column '{column}' is missing; expected it in the header",
+                    table.origin(1, column),
+                )
+            )
     return problems
 
 
@@ -199,36 +242,49 @@ def _map_row(
         problems.append(InputError("found an empty id; expected a stable identifier", id_origin))
         return
     if not sheet.id_pattern.fullmatch(identifier):
-        problems.append(InputError(
-            f"found the id '{identifier}'; expected letters, digits and . _ ~ - only "
-            f"(pattern {sheet.id_pattern.pattern})", id_origin))
+        problems.append(
+            InputError(
+                f"found the id '{identifier}'; expected letters, digits and . _ ~ - only "
+                f"(pattern {sheet.id_pattern.pattern})",
+                id_origin,
+            )
+        )
         return
     if identifier in seen:
-        problems.append(InputError(
-            f"found the id '{identifier}' again; expected unique ids (first at row "
-            f"{seen[identifier].number})", id_origin))
+        problems.append(
+            InputError(
+                f"found the id '{identifier}' again; expected unique ids (first at row "
+                f"{seen[identifier].number})",
+                id_origin,
+            )
+        )
         return
     seen[identifier] = row
     subject = sheet.subject_iri(base, identifier)
     kg.subjects[subject] = id_origin
     for cls in sheet.classes:
         kg.add((subject, URIRef(RDF.type), cls), id_origin)
-    for prop, value in sheet.constants:
-        kg.add((subject, prop, value), id_origin)
+    for prop, constant in sheet.constants:
+        kg.add((subject, prop, constant), id_origin)
     if sheet.require_one_of and not any(row[c] for c in sheet.require_one_of):
-        problems.append(InputError(
-            f"found no value in {', '.join(sheet.require_one_of)}; expected at least one",
-            row.origin(sheet.require_one_of[0])))
+        problems.append(
+            InputError(
+                f"found no value in {', '.join(sheet.require_one_of)}; expected at least one",
+                row.origin(sheet.require_one_of[0]),
+            )
+        )
     for column in sheet.columns.values():
         if column.name not in row.table.header:
             continue  # reported once per sheet by _check_columns
         origin = row.origin(column.name)
         values = column.split(row[column.name])
         if not values and column.is_required(row.cells):
-            condition = ("" if column.required else " when " + ", ".join(
-                f"{c} is '{v}'" for c, v in column.required_when))
-            problems.append(InputError(f"found an empty cell; expected a value{condition}",
-                                       origin))
+            condition = (
+                ""
+                if column.required
+                else " when " + ", ".join(f"{c} is '{v}'" for c, v in column.required_when)
+            )
+            problems.append(InputError(f"found an empty cell; expected a value{condition}", origin))
         for value in values:
             try:
                 term = column.convert(value, origin)
@@ -312,11 +368,11 @@ def write_outputs(files: dict[str, bytes], out: Path) -> None:
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             old.rmdir()
-            os.replace(out, old)
-            os.replace(staging, out)
+            out.replace(old)
+            staging.replace(out)
             shutil.rmtree(old, ignore_errors=True)
         else:
-            os.replace(staging, out)
+            staging.replace(out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from mscowl import __version__
-from mscowl.errors import CheckFailedError, InputErrors, MscowlError
+from mscowl.errors import CheckFailedError, InputProblemsError, MscowlError
 from mscowl.ontology import DEFAULT_ONTOLOGY
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,11 +28,12 @@ def reports_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except InputErrors as exc:
+        except InputProblemsError as exc:
             for problem in exc.problems:
                 click.echo(f"mscowl: error: {problem}", err=True)
-            click.echo(f"mscowl: {len(exc.problems)} problem(s) found; nothing was written",
-                       err=True)
+            click.echo(
+                f"mscowl: {len(exc.problems)} problem(s) found; nothing was written", err=True
+            )
             sys.exit(exc.exit_code)
         except MscowlError as exc:
             click.echo(f"mscowl: error: {exc}", err=True)
@@ -198,20 +199,57 @@ def build(
     from mscowl.terms import TermRegistry
 
     mapping = Mapping.load(mapping_path or default_mapping(seeds))
-    tables = load_tables(seeds, mapping)
+    tables, problems = load_tables(seeds, mapping)
     checker = (
         TermChecker.for_ontology(ontology_path, TermRegistry(reference)) if verify_terms else None
     )
     total = sum(len(t.rows) for t in tables.values())
     if total >= PROGRESS_THRESHOLD and sys.stderr.isatty():
         with click.progressbar(length=total, label="mapping rows", file=sys.stderr) as bar:
-            kg = build_graph(tables, mapping, checker, on_row=lambda: bar.update(1))
+            kg = build_graph(tables, mapping, checker, lambda: bar.update(1), problems)
     else:
-        kg = build_graph(tables, mapping, checker)
+        kg = build_graph(tables, mapping, checker, problems=problems)
     write_outputs(serialise(kg), out)
     sheets = ", ".join(f"{name} {count}" for name, count in kg.rows_per_sheet.items())
     click.echo(f"built {len(kg.triples)} triples about {len(kg.subjects)} subjects into {out}/")
     click.echo(f"rows: {sheets}")
+
+
+@main.command()
+@click.option(
+    "--seeds",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Directory of CSV/TSV sheets.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("seeds.xlsx"),
+    show_default=True,
+    help="Workbook to write (one sheet per kind, named as in the mapping).",
+)
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Mapping (TOML). Default: mapping.toml beside the seeds.",
+)
+@reports_errors
+def workbook(seeds: Path, out: Path, mapping_path: Path | None) -> None:
+    """Write the CSV seeds as one .xlsx workbook that `mscowl build --seeds` accepts."""
+    from mscowl.build import default_mapping, load_tables
+    from mscowl.mapping import Mapping
+    from mscowl.sheets import write_workbook
+
+    mapping = Mapping.load(mapping_path or default_mapping(seeds))
+    tables, problems = load_tables(seeds, mapping)
+    if problems:
+        raise InputProblemsError(problems)
+    write_workbook(((name, tables[name]) for name in mapping.sheets), out)
+    click.echo(f"wrote {out} ({len(tables)} sheets)")
 
 
 #: Rows from which `mscowl build` shows a progress bar (on a terminal).

@@ -57,7 +57,7 @@ class InputError(MscowlError):
     exit_code = 2
 
 
-class InputErrors(InputError):
+class InputProblemsError(InputError):
     """Several input problems found in one run, reported together (sorted by file, sheet, row)."""
 
     def __init__(self, problems: list[InputError]) -> None:

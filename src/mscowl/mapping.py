@@ -27,13 +27,23 @@ from typing import Any, Final
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
-from mscowl.errors import InputError, InputErrors, Origin
+from mscowl.errors import InputError, InputProblemsError, Origin
 from mscowl.namespaces import PREFIXES, expand
 
 #: Column types a mapping may use.
 TYPES: Final = (
-    "string", "integer", "nonNegativeInteger", "decimal", "date", "partial_date", "gYear",
-    "boolean", "curie", "iri", "ref", "enum",
+    "string",
+    "integer",
+    "nonNegativeInteger",
+    "decimal",
+    "date",
+    "partial_date",
+    "gYear",
+    "boolean",
+    "curie",
+    "iri",
+    "ref",
+    "enum",
 )
 #: Identifiers become the last IRI segment, so they are restricted to unreserved characters.
 DEFAULT_ID_PATTERN: Final = r"[A-Za-z0-9][A-Za-z0-9._~-]*"
@@ -46,11 +56,31 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 _YEAR = re.compile(r"[0-9]{4}")
 _COLUMN_KEYS: Final = {
-    "name", "property", "type", "required", "required_when", "separator", "language",
-    "template", "pattern", "minimum", "maximum", "prefixes", "sheet", "values",
+    "name",
+    "property",
+    "type",
+    "required",
+    "required_when",
+    "separator",
+    "language",
+    "template",
+    "pattern",
+    "minimum",
+    "maximum",
+    "prefixes",
+    "sheet",
+    "values",
 }
-_SHEET_KEYS: Final = {"file", "subject", "id", "id_pattern", "class", "constants",
-                      "require_one_of", "columns"}
+_SHEET_KEYS: Final = {
+    "file",
+    "subject",
+    "id",
+    "id_pattern",
+    "class",
+    "constants",
+    "require_one_of",
+    "columns",
+}
 
 
 @dataclass(frozen=True)
@@ -98,8 +128,9 @@ class ColumnMap:
 
     def _string(self, value: str, origin: Origin) -> Node:
         if self.pattern and not self.pattern.fullmatch(value):
-            raise InputError(f"found '{value}'; expected text matching {self.pattern.pattern}",
-                             origin)
+            raise InputError(
+                f"found '{value}'; expected text matching {self.pattern.pattern}", origin
+            )
         text = self.template.replace("{}", value) if self.template else value
         return Literal(text, lang=self.language) if self.language else Literal(text)
 
@@ -115,8 +146,7 @@ class ColumnMap:
 
     def _decimal(self, value: str, origin: Origin) -> Node:
         if not _DECIMAL.fullmatch(value):
-            raise InputError(f"found '{value}'; expected a decimal number (e.g. 95 or 2.5)",
-                             origin)
+            raise InputError(f"found '{value}'; expected a decimal number (e.g. 95 or 2.5)", origin)
         try:
             number = Decimal(value)
         except InvalidOperation as exc:  # pragma: no cover - the pattern excludes this
@@ -145,8 +175,7 @@ class ColumnMap:
 
     def _gyear(self, value: str, origin: Origin) -> Node:
         if not _YEAR.fullmatch(value):
-            raise InputError(f"found '{value}'; expected a year of four digits (e.g. 2021)",
-                             origin)
+            raise InputError(f"found '{value}'; expected a year of four digits (e.g. 2021)", origin)
         return Literal(value, datatype=XSD.gYear)
 
     def _boolean(self, value: str, origin: Origin) -> Node:
@@ -165,23 +194,28 @@ class ColumnMap:
         prefix = match.group(1)
         if prefix not in PREFIXES:
             known = _suggest(prefix, PREFIXES)
-            raise InputError(f"found '{value}' with the unknown prefix '{prefix}'{known}; "
-                             f"expected {expected}", origin)
+            raise InputError(
+                f"found '{value}' with the unknown prefix '{prefix}'{known}; expected {expected}",
+                origin,
+            )
         if self.prefixes and prefix not in self.prefixes:
             raise InputError(f"found '{value}'; expected {expected}", origin)
         return URIRef(expand(value))
 
     def _iri(self, value: str, origin: Origin) -> Node:
         if not _IRI.fullmatch(value):
-            raise InputError(f"found '{value}', which is not a well-formed IRI; expected an "
-                             "absolute http(s) IRI without spaces or <>\"{}|\\^` characters",
-                             origin)
+            raise InputError(
+                f"found '{value}', which is not a well-formed IRI; expected an "
+                'absolute http(s) IRI without spaces or <>"{}|\\^` characters',
+                origin,
+            )
         return URIRef(value)
 
     def _ref(self, value: str, origin: Origin) -> Node:
         if not re.fullmatch(DEFAULT_ID_PATTERN, value):
-            raise InputError(f"found '{value}'; expected the id of a row of sheet "
-                             f"'{self.sheet}'", origin)
+            raise InputError(
+                f"found '{value}'; expected the id of a row of sheet '{self.sheet}'", origin
+            )
         return Literal(value)
 
     def _enum(self, value: str, origin: Origin) -> Node:
@@ -227,8 +261,9 @@ def _full_date(value: str, origin: Origin, *, partial: bool = False) -> str:
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError as exc:
-        raise InputError(f"found '{value}', which is not a calendar date; expected {forms}",
-                         origin) from exc
+        raise InputError(
+            f"found '{value}', which is not a calendar date; expected {forms}", origin
+        ) from exc
 
 
 def _expected_curie(prefixes: tuple[str, ...]) -> str:
@@ -292,8 +327,7 @@ class Mapping:
         sheets: dict[str, SheetMap] = {}
         raw_sheets = data.get("sheets")
         if not isinstance(raw_sheets, dict) or not raw_sheets:
-            problems.append(InputError("expected at least one [sheets.<name>] table",
-                                       Origin(name)))
+            problems.append(InputError("expected at least one [sheets.<name>] table", Origin(name)))
             raw_sheets = {}
         for sheet_name, raw in raw_sheets.items():
             sheet = _read_sheet(name, sheet_name, raw, problems)
@@ -302,11 +336,14 @@ class Mapping:
         for sheet in sheets.values():
             for column in sheet.columns.values():
                 if column.type == "ref" and column.sheet not in sheets:
-                    problems.append(InputError(
-                        f"refers to sheet '{column.sheet}', which the mapping does not define",
-                        Origin(name, sheet.name, column=column.name)))
+                    problems.append(
+                        InputError(
+                            f"refers to sheet '{column.sheet}', which the mapping does not define",
+                            Origin(name, sheet.name, column=column.name),
+                        )
+                    )
         if problems:
-            raise InputErrors(problems)
+            raise InputProblemsError(problems)
         return cls(path, base, sheets)
 
 
@@ -316,8 +353,11 @@ def _read_sheet(file: str, sheet: str, raw: Any, problems: list[InputError]) -> 
         problems.append(InputError("expected a table", where))
         return None
     for key in sorted(set(raw) - _SHEET_KEYS):
-        problems.append(InputError(f"unknown key '{key}'; expected one of "
-                                   f"{', '.join(sorted(_SHEET_KEYS))}", where))
+        problems.append(
+            InputError(
+                f"unknown key '{key}'; expected one of {', '.join(sorted(_SHEET_KEYS))}", where
+            )
+        )
     subject = raw.get("subject", "")
     if "{id}" not in subject:
         problems.append(InputError("'subject' must be an IRI template containing {id}", where))
@@ -327,34 +367,41 @@ def _read_sheet(file: str, sheet: str, raw: Any, problems: list[InputError]) -> 
         if column is None:
             continue
         if column.name in columns:
-            problems.append(InputError("column is mapped twice", Origin(file, sheet,
-                                                                        column=column.name)))
+            problems.append(
+                InputError("column is mapped twice", Origin(file, sheet, column=column.name))
+            )
         columns[column.name] = column
     identifier = raw.get("id", "")
     if identifier not in columns:
-        problems.append(InputError(f"the id column '{identifier}' is not among the columns",
-                                   where))
+        problems.append(InputError(f"the id column '{identifier}' is not among the columns", where))
     for name in raw.get("require_one_of", []):
         if name not in columns:
-            problems.append(InputError(f"require_one_of names the unknown column '{name}'",
-                                       where))
+            problems.append(InputError(f"require_one_of names the unknown column '{name}'", where))
     try:
         classes = tuple(URIRef(expand(c)) for c in raw.get("class", []))
-        constants = tuple((URIRef(expand(p)), URIRef(expand(o)))
-                          for p, o in raw.get("constants", []))
+        constants = tuple(
+            (URIRef(expand(p)), URIRef(expand(o))) for p, o in raw.get("constants", [])
+        )
         id_pattern = re.compile(raw.get("id_pattern", DEFAULT_ID_PATTERN))
     except (ValueError, re.error, TypeError) as exc:
         problems.append(InputError(f"bad class, constants or id_pattern: {exc}", where))
         return None
     return SheetMap(
-        name=sheet, file=str(raw.get("file", f"{sheet}.csv")), subject=subject, id=identifier,
-        columns=columns, id_pattern=id_pattern, classes=classes, constants=constants,
+        name=sheet,
+        file=str(raw.get("file", f"{sheet}.csv")),
+        subject=subject,
+        id=identifier,
+        columns=columns,
+        id_pattern=id_pattern,
+        classes=classes,
+        constants=constants,
         require_one_of=tuple(raw.get("require_one_of", [])),
     )
 
 
-def _read_column(file: str, sheet: str, index: int, raw: Any,
-                 problems: list[InputError]) -> ColumnMap | None:
+def _read_column(
+    file: str, sheet: str, index: int, raw: Any, problems: list[InputError]
+) -> ColumnMap | None:
     name = raw.get("name") if isinstance(raw, dict) else None
     where = Origin(file, sheet, column=name or f"columns[{index}]")
     if not isinstance(raw, dict) or not isinstance(name, str):
@@ -365,8 +412,9 @@ def _read_column(file: str, sheet: str, index: int, raw: Any,
         problems.append(InputError(f"unknown key '{key}'", where))
     kind = raw.get("type", "enum" if "values" in raw else "string")
     if kind not in TYPES:
-        problems.append(InputError(f"unknown type '{kind}'; expected one of {', '.join(TYPES)}",
-                                   where))
+        problems.append(
+            InputError(f"unknown type '{kind}'; expected one of {', '.join(TYPES)}", where)
+        )
     if kind == "enum" and not raw.get("values"):
         problems.append(InputError("an enum column needs 'values'", where))
     if kind == "ref" and not raw.get("sheet"):
@@ -385,11 +433,20 @@ def _read_column(file: str, sheet: str, index: int, raw: Any,
         return None
     bounds = {k: Decimal(str(raw[k])) if k in raw else None for k in ("minimum", "maximum")}
     return ColumnMap(
-        name=name, property=prop, type=kind, required=bool(raw.get("required", False)),
-        required_when=tuple(sorted((str(k), str(v))
-                                   for k, v in raw.get("required_when", {}).items())),
-        separator=raw.get("separator"), language=raw.get("language"),
-        template=raw.get("template"), pattern=pattern, minimum=bounds["minimum"],
-        maximum=bounds["maximum"], prefixes=tuple(raw.get("prefixes", [])),
-        sheet=raw.get("sheet"), values=values,
+        name=name,
+        property=prop,
+        type=kind,
+        required=bool(raw.get("required", False)),
+        required_when=tuple(
+            sorted((str(k), str(v)) for k, v in raw.get("required_when", {}).items())
+        ),
+        separator=raw.get("separator"),
+        language=raw.get("language"),
+        template=raw.get("template"),
+        pattern=pattern,
+        minimum=bounds["minimum"],
+        maximum=bounds["maximum"],
+        prefixes=tuple(raw.get("prefixes", [])),
+        sheet=raw.get("sheet"),
+        values=values,
     )

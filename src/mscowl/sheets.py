@@ -21,14 +21,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from mscowl.errors import InputError, InputErrors, Origin
+from mscowl.errors import InputError, InputProblemsError, Origin
 
 #: Largest total size an .xlsx may expand to, and the largest compression ratio of its parts.
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -72,33 +71,51 @@ class Table:
         return Origin(self.file, self.sheet, row, column)
 
 
-def read_seeds(path: Path, names: Iterable[str], files: dict[str, str]) -> dict[str, Table]:
+def read_seeds(
+    path: Path, names: Iterable[str], files: dict[str, str]
+) -> tuple[dict[str, Table], list[InputError]]:
     """Read the sheets ``names`` from a seeds directory (``files[name]`` inside it) or a workbook.
 
-    Sheets that are absent come back missing from the result; the caller decides whether that is
-    an error. Raises :class:`InputErrors` with every problem found in the files that were read.
+    Returns the sheets that could be read and every problem found (including sheets that are
+    absent), so that one run reports every problem.
     """
+    problems: list[InputError] = []
     if path.is_dir():
         tables: dict[str, Table] = {}
-        problems: list[InputError] = []
         for name in names:
             file = path / files[name]
             if not file.exists():
+                problems.append(
+                    InputError(
+                        f"the sheet '{name}' is missing; expected the file {files[name]}",
+                        Origin(str(file)),
+                    )
+                )
                 continue
             try:
                 tables[name] = read_csv(file)
-            except InputErrors as exc:
+            except InputProblemsError as exc:
                 problems.extend(exc.problems)
-        if problems:
-            raise InputErrors(problems)
-        return tables
-    if path.suffix.lower() == ".xlsx":
-        return read_xlsx(path)
+        return tables, problems
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        tables, problems, titles = _read_workbook(path)
+        problems += [
+            InputError(
+                f"the sheet '{name}' is missing; expected a sheet of that name",
+                Origin(str(path), name),
+            )
+            for name in names
+            if name not in titles
+        ]
+        return tables, problems
     if not path.exists():
-        raise InputError("no such file or directory; expected a seeds directory or an .xlsx file",
-                         Origin(str(path)))
-    raise InputError(f"unsupported file type '{path.suffix}'; expected a directory or .xlsx",
-                     Origin(str(path)))
+        raise InputError(
+            "no such file or directory; expected a seeds directory or an .xlsx file",
+            Origin(str(path)),
+        )
+    raise InputError(
+        f"unsupported file type '{path.suffix}'; expected a directory or .xlsx", Origin(str(path))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,36 +128,41 @@ def read_csv(path: Path) -> Table:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputErrors([InputError(f"cannot read the file: {exc.strerror}", Origin(name))]) from exc
+        problem = InputError(f"cannot read the file: {exc.strerror}", Origin(name))
+        raise InputProblemsError([problem]) from exc
     text = _decode(data, name)
     if not text.strip():
-        raise InputErrors([InputError("the file is empty; expected a header row and data rows",
-                                      Origin(name))])
+        raise _fail("the file is empty; expected a header row and data rows", Origin(name))
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise InputErrors([InputError(f"malformed CSV: {exc}; expected well-formed quoting",
-                                      Origin(name))]) from exc
+        raise _fail(f"malformed CSV: {exc}; expected well-formed quoting", Origin(name)) from exc
     return _table(name, None, ([_clean(c) for c in record] for record in records))
+
+
+def _fail(message: str, origin: Origin) -> InputProblemsError:
+    return InputProblemsError([InputError(message, origin)])
 
 
 def _decode(data: bytes, name: str) -> str:
     for bom, what in _BOMS:
         if data.startswith(bom):
-            raise InputErrors([InputError(
+            raise _fail(
                 f"the file starts with {what}; expected UTF-8 without a byte-order mark "
                 "(save as plain 'CSV UTF-8' without BOM, or strip the first bytes)",
-                Origin(name, row=1))])
+                Origin(name, row=1),
+            )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputErrors([InputError(
+        raise _fail(
             f"byte 0x{data[exc.start]:02X} at character {column} is not valid UTF-8 "
             "(the file looks like Latin-1 or Windows-1252); expected UTF-8",
-            Origin(name, row=line))]) from exc
+            Origin(name, row=line),
+        ) from exc
 
 
 def _clean(value: str) -> str:
@@ -155,27 +177,30 @@ def _table(file: str, sheet: str | None, records: Iterator[list[str]]) -> Table:
     for number, record in enumerate(records, start=1):
         if header is None:
             if not any(record):
-                raise InputErrors([InputError("the first row is empty; expected the header row",
-                                              table.origin(number))])
+                raise _fail("the first row is empty; expected the header row", table.origin(number))
             header = _check_header(record, table, problems)
             table.header = header
             continue
         if not any(record):
             continue  # blank rows are layout, not data
-        if len(record) > len(header) and any(record[len(header):]):
+        if len(record) > len(header) and any(record[len(header) :]):
             extra = next(i for i in range(len(header), len(record)) if record[i])
-            problems.append(InputError(
-                f"row has a value ('{record[extra]}') in column {extra + 1}, beyond the "
-                f"{len(header)} columns of the header; expected at most {len(header)} cells",
-                table.origin(number)))
+            problems.append(
+                InputError(
+                    f"row has a value ('{record[extra]}') in column {extra + 1}, beyond the "
+                    f"{len(header)} columns of the header; expected at most {len(header)} cells",
+                    table.origin(number),
+                )
+            )
             continue
         cells = {column: (record[i] if i < len(record) else "") for i, column in enumerate(header)}
         table.rows.append(Row(table, number, cells))
     if header is None:
-        problems.append(InputError("the sheet is empty; expected a header row and data rows",
-                                   table.origin()))
+        problems.append(
+            InputError("the sheet is empty; expected a header row and data rows", table.origin())
+        )
     if problems:
-        raise InputErrors(problems)
+        raise InputProblemsError(problems)
     return table
 
 
@@ -185,13 +210,19 @@ def _check_header(record: list[str], table: Table, problems: list[InputError]) -
     seen: set[str] = set()
     for index, column in enumerate(record, start=1):
         if not column:
-            problems.append(InputError(
-                f"column {index} of the header is blank; expected a column name",
-                table.origin(1)))
+            problems.append(
+                InputError(
+                    f"column {index} of the header is blank; expected a column name",
+                    table.origin(1),
+                )
+            )
         elif column in seen:
-            problems.append(InputError(
-                f"column name '{column}' appears twice in the header; expected unique names",
-                table.origin(1, column)))
+            problems.append(
+                InputError(
+                    f"column name '{column}' appears twice in the header; expected unique names",
+                    table.origin(1, column),
+                )
+            )
         seen.add(column)
     return record
 
@@ -200,43 +231,63 @@ def _check_header(record: list[str], table: Table, problems: list[InputError]) -
 # XLSX
 
 
-def read_xlsx(path: Path) -> dict[str, Table]:
-    """Read every sheet of a workbook; refuse merged cells, formulas, hidden sheets, zip bombs."""
+def read_xlsx(path: Path) -> tuple[dict[str, Table], list[InputError]]:
+    """Read every sheet of a workbook; refuse merged cells, formulas, hidden sheets, zip bombs.
+
+    Returns the clean sheets and the problems of the others (a sheet with any problem is left
+    out). A file that is not a readable workbook at all raises :class:`InputProblemsError`.
+    """
+    tables, problems, _ = _read_workbook(path)
+    return tables, problems
+
+
+def _read_workbook(path: Path) -> tuple[dict[str, Table], list[InputError], list[str]]:
     name = str(path)
     _check_archive(path)
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     try:
         workbook = load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InputErrors([InputError(f"cannot open the workbook: {exc}; expected a valid .xlsx",
-                                      Origin(name))]) from exc
+        raise _fail(
+            f"cannot open the workbook: {exc}; expected a valid .xlsx", Origin(name)
+        ) from exc
     tables: dict[str, Table] = {}
     problems: list[InputError] = []
     for sheet in workbook.worksheets:
         title = str(sheet.title)
+        before = len(problems)
         if sheet.sheet_state != "visible":
-            problems.append(InputError(
-                f"the sheet is {sheet.sheet_state}; expected only visible sheets (unhide it, or "
-                "delete it if its rows should not be built)", Origin(name, title)))
+            problems.append(
+                InputError(
+                    f"the sheet is {sheet.sheet_state}; expected only visible sheets "
+                    "(unhide it, or delete it if its rows should not be built)",
+                    Origin(name, title),
+                )
+            )
             continue
-        for merged in sorted(str(r) for r in sheet.merged_cells.ranges):
-            first_row = int(re.sub(r"[^0-9]", " ", merged).split()[0])
-            problems.append(InputError(
-                f"cells {merged} are merged; expected one value per cell (unmerge them)",
-                Origin(name, title, first_row)))
+        for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+            problems.append(
+                InputError(
+                    f"cells {merged.coord} are merged; expected one value per cell (unmerge them)",
+                    Origin(name, title, merged.min_row),
+                )
+            )
         records: list[list[str]] = []
         header: list[str] = []
-        for row in sheet.iter_rows():
+        for number, row in enumerate(sheet.iter_rows(), start=1):
             record: list[str] = []
-            for cell in row:
+            for index, cell in enumerate(row):
                 if cell.data_type == "f":
-                    column = header[cell.column - 1] if cell.column - 1 < len(header) else (
-                        cell.column_letter)
-                    problems.append(InputError(
-                        f"cell {cell.coordinate} holds the formula '{cell.value}'; expected a "
-                        "plain value (paste values instead)",
-                        Origin(name, title, cell.row, column)))
+                    column = header[index] if index < len(header) else get_column_letter(index + 1)
+                    problems.append(
+                        InputError(
+                            f"cell {get_column_letter(index + 1)}{number} holds the formula "
+                            f"'{cell.value}'; expected a plain value (paste values instead)",
+                            Origin(name, title, number, column),
+                        )
+                    )
                     record.append("")
                 else:
                     record.append(_clean(_cell_text(cell.value)))
@@ -244,12 +295,13 @@ def read_xlsx(path: Path) -> dict[str, Table]:
                 header = record
             records.append(record)
         try:
-            tables[title] = _table(name, title, iter(records))
-        except InputErrors as exc:
+            table = _table(name, title, iter(records))
+        except InputProblemsError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise InputErrors(problems)
-    return tables
+            continue
+        if len(problems) == before:
+            tables[title] = table
+    return tables, problems, [str(sheet.title) for sheet in workbook.worksheets]
 
 
 def _check_archive(path: Path) -> None:
@@ -257,21 +309,24 @@ def _check_archive(path: Path) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputErrors([InputError(f"not a readable .xlsx (zip) file: {exc}",
-                                      Origin(name))]) from exc
+        raise _fail(f"not a readable .xlsx (zip) file: {exc}", Origin(name)) from exc
     with archive:
         total = 0
         for info in archive.infolist():
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO:
-                raise InputErrors([InputError(
+                raise _fail(
                     f"part '{info.filename}' expands {ratio:.0f}-fold to {info.file_size} bytes; "
-                    f"expected at most {MAX_XLSX_RATIO}-fold (a zip bomb?)", Origin(name))])
+                    f"expected at most {MAX_XLSX_RATIO}-fold (a zip bomb?)",
+                    Origin(name),
+                )
         if total > MAX_XLSX_UNCOMPRESSED:
-            raise InputErrors([InputError(
+            raise _fail(
                 f"the workbook expands to {total} bytes; expected at most "
-                f"{MAX_XLSX_UNCOMPRESSED} bytes (a zip bomb?)", Origin(name))])
+                f"{MAX_XLSX_UNCOMPRESSED} bytes (a zip bomb?)",
+                Origin(name),
+            )
 
 
 def _cell_text(value: object) -> str:
@@ -291,3 +346,21 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+def write_workbook(tables: Iterable[tuple[str, Table]], path: Path) -> None:
+    """Write sheets into one .xlsx workbook, every cell as text (the inverse of read_xlsx)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for sheet in list(workbook.worksheets):
+        workbook.remove(sheet)
+    for name, table in tables:
+        sheet = workbook.create_sheet(title=name)
+        sheet.append(table.header)
+        for row in table.rows:
+            sheet.append([row[column] for column in table.header])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                cell.data_type = "s"  # text, even when it looks like a number or a formula
+    workbook.save(path)

@@ -1,0 +1,33 @@
+"""Helpers for tests that need a private, editable copy of the shipped seeds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+from conftest import ROOT
+
+SEEDS = ROOT / "seeds"
+
+
+def copy_seeds(target: Path) -> Path:
+    """Copy the shipped seeds (sheets and mapping) into ``target`` and return it."""
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+def set_cell(seeds: Path, file: str, row_id: str, column: str, value: str) -> int:
+    """Set one cell of a seed sheet (by row id and column); return its spreadsheet row number."""
+    path = seeds / file
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header = rows[0]
+    for number, row in enumerate(rows, start=1):
+        if number > 1 and row[header.index("id")] == row_id:
+            row[header.index(column)] = value
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\n").writerows(rows)
+            path.write_text(out.getvalue(), encoding="utf-8")
+            return number
+    raise KeyError(row_id)
