@@ -29,10 +29,9 @@ from mscowl.errors import InputError, InputProblemsError, Origin
 from mscowl.mapping import Mapping, SheetMap
 from mscowl.namespaces import BASE, PREFIXES, compress, is_own
 from mscowl.sheets import Row, Table, read_seeds
+from mscowl.shipped import MAPPING
 from mscowl.terms import TermRegistry
 
-DEFAULT_SEEDS: Final = Path("seeds")
-DEFAULT_OUT: Final = Path("build")
 MAPPING_FILE: Final = "mapping.toml"
 TURTLE: Final = "knowledge-graph.ttl"
 NTRIPLES: Final = "knowledge-graph.nt"
@@ -380,6 +379,6 @@ def write_outputs(files: dict[str, bytes], out: Path) -> None:
 
 def default_mapping(seeds: Path) -> Path:
     """The mapping beside the seeds (``seeds/mapping.toml``, or beside an .xlsx workbook),
-    falling back to the shipped ``seeds/mapping.toml``."""
+    falling back to the mapping shipped with mscowl."""
     beside = (seeds if seeds.is_dir() else seeds.parent) / MAPPING_FILE
-    return beside if beside.exists() else DEFAULT_SEEDS / MAPPING_FILE
+    return beside if beside.exists() else MAPPING

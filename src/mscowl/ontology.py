@@ -13,9 +13,10 @@ from pathlib import Path
 from rdflib import OWL, RDF, Graph, URIRef
 
 from mscowl.errors import InputError, Origin
+from mscowl.shipped import ONTOLOGY
 
 CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
-DEFAULT_ONTOLOGY = Path("ontology") / "msc-cancer.ttl"
+DEFAULT_ONTOLOGY = ONTOLOGY
 
 
 @dataclass
