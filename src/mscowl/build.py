@@ -28,6 +28,7 @@ from rdflib.term import Node
 from mscowl.errors import InputError, InputProblemsError, Origin
 from mscowl.mapping import Mapping, SheetMap
 from mscowl.namespaces import BASE, PREFIXES, compress, is_own
+from mscowl.origins import format_index
 from mscowl.sheets import Row, Table, read_seeds
 from mscowl.shipped import MAPPING
 from mscowl.terms import TermRegistry
@@ -329,28 +330,8 @@ def serialise(kg: KnowledgeGraph) -> dict[str, bytes]:
     return {
         TURTLE: turtle,
         NTRIPLES: ntriples.encode("utf-8"),
-        ORIGIN_INDEX: origin_index(kg).encode("utf-8"),
+        ORIGIN_INDEX: format_index(kg.triples.items(), kg.subjects.items()).encode("utf-8"),
     }
-
-
-def origin_index(kg: KnowledgeGraph) -> str:
-    """TSV: subject, predicate, object (N-Triples terms; empty for a node row), file, sheet, row,
-    column. One row per subject (its id cell) and one per triple (the cell it came from)."""
-    rows = []
-    for subject, origin in kg.subjects.items():
-        rows.append((subject.n3(), "", "", *_origin_fields(origin)))
-    for (s, p, o), origin in kg.triples.items():
-        rows.append((s.n3(), p.n3(), _escape(o.n3()), *_origin_fields(origin)))
-    header = "subject\tpredicate\tobject\tfile\tsheet\trow\tcolumn\n"
-    return header + "".join("\t".join(r) + "\n" for r in sorted(rows))
-
-
-def _origin_fields(origin: Origin) -> tuple[str, str, str, str]:
-    return (origin.file, origin.sheet or "", str(origin.row or ""), origin.column or "")
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
 def write_outputs(files: dict[str, bytes], out: Path) -> None:

@@ -17,6 +17,8 @@ import click
 from mscowl import __version__
 from mscowl.errors import CheckFailedError, InputProblemsError, MscowlError
 from mscowl.ontology import DEFAULT_ONTOLOGY
+from mscowl.reports import FORMATS
+from mscowl.validate import LEVELS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -250,6 +252,91 @@ def workbook(seeds: Path, out: Path, mapping_path: Path | None) -> None:
         raise InputProblemsError(problems)
     write_workbook(((name, tables[name]) for name in mapping.sheets), out)
     click.echo(f"wrote {out} ({len(tables)} sheets)")
+
+
+@main.command()
+@click.argument("data", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--shapes",
+    "shapes_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Shapes file, or directory of *.ttl shapes (repeatable). Default: the shipped shapes.",
+)
+@click.option(
+    "--ontology",
+    "ontology_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_ONTOLOGY,
+    show_default=True,
+    help="Ontology (with its imports) mixed into the data, so class constraints see subclasses.",
+)
+@click.option(
+    "--seeds",
+    type=click.Path(path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Without DATA: build these seeds in memory and validate the fresh graph.",
+)
+@click.option(
+    "--origins",
+    "origins_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="origin-index.tsv of the data. Default: the one beside the first DATA file, if any.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(LEVELS)),
+    default="violation",
+    show_default=True,
+    help="Exit 1 when a result has this severity or a higher one.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["pyshacl", "jena"]),
+    default="pyshacl",
+    show_default=True,
+    help="pySHACL (reference) or Apache Jena SHACL (needs libapache-jena-java).",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@reports_errors
+def validate(
+    data: tuple[Path, ...],
+    shapes_paths: tuple[Path, ...],
+    ontology_path: Path,
+    seeds: Path,
+    origins_path: Path | None,
+    fmt: str,
+    fail_on: str,
+    engine: str,
+    output: Path | None,
+) -> None:
+    """Validate RDF DATA (or the graph freshly built from the seeds) with the SHACL shapes.
+
+    Exit 0 when no result reaches the --fail-on level, 1 when one does, 2 on bad input or broken
+    shapes.
+    """
+    from mscowl.reports import ReportContext, render
+    from mscowl.shipped import SEEDS, SHAPES
+    from mscowl.validate import run_validation
+
+    if not data and not seeds.exists() and seeds == Path("seeds"):
+        seeds = SEEDS
+    run = run_validation(
+        list(data), list(shapes_paths) or [SHAPES], ontology_path, seeds, origins_path, engine
+    )
+    level = LEVELS[fail_on]
+    text = render(run.report, fmt, ReportContext(run.names, run.origins, level))
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    failing = run.report.failing(level)
+    if failing:
+        raise CheckFailedError(f"{len(failing)} result(s) at or above {fail_on}")
 
 
 #: Rows from which `mscowl build` shows a progress bar (on a terminal).

@@ -1,0 +1,146 @@
+"""Apache Jena SHACL (Debian ``libapache-jena-java``) as a second, independent SHACL engine.
+
+Used to prove that the shapes are portable (pySHACL and Jena must report the same results) and
+available as ``mscowl validate --engine jena``. Jena runs as ``java shacl.shacl validate`` on a
+class path of the Debian jars. Debian's jena-core 4.5 relocates the shaded Xerces classes to
+``xerces.*`` but leaves their message bundles under ``org/apache/jena/ext/xerces``; without them
+Jena's XSD datatypes fail to initialise ("internal error"), so the bundles are copied once into a
+cache directory under the names the classes look for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Final
+
+from rdflib import Graph
+
+from mscowl.errors import InternalError, ToolMissingError
+
+JAR_DIR: Final = Path(os.environ.get("MSCOWL_JAVA_LIB", "/usr/share/java"))
+#: The jars Jena SHACL needs (Debian names, without versions), from the Debian POMs of
+#: jena-shacl, jena-arq, jena-core, jena-base and jena-cmds.
+JARS: Final = (
+    "jena-shacl",
+    "jena-arq",
+    "jena-core",
+    "jena-base",
+    "jena-iri",
+    "jena-cmds",
+    "jena-dboe-base",
+    "jena-dboe-storage",
+    "jena-dboe-trans-data",
+    "jena-dboe-transaction",
+    "jena-dboe-index",
+    "jena-tdb",
+    "jena-tdb2",
+    "jena-rdfconnection",
+    "jsonld-java",
+    "httpclient",
+    "httpclient-cache",
+    "httpcore",
+    "jackson-core",
+    "jackson-databind",
+    "jackson-annotations",
+    "titanium-json-ld",
+    "jakarta.json-api",
+    "protobuf",
+    "thrift",
+    "commons-lang3",
+    "commons-cli",
+    "commons-csv",
+    "commons-io",
+    "commons-codec",
+    "commons-compress",
+    "commons-logging",
+    "slf4j-api",
+    "slf4j-nop",
+    "guava",
+    "caffeine",
+    "dexx.collection",
+)
+_SHADED: Final = "org/apache/jena/ext/xerces/"
+
+
+def jena_available() -> str | None:
+    """``None`` when Java and Jena SHACL are installed, else why not (for skip messages)."""
+    if shutil.which("java") is None:
+        return "Java 17 (java) is not on the PATH"
+    missing = [jar for jar in JARS if not (JAR_DIR / f"{jar}.jar").is_file()]
+    if missing:
+        return (
+            f"Apache Jena is not installed (missing {', '.join(missing[:3])} in {JAR_DIR}; "
+            "Debian package libapache-jena-java)"
+        )
+    return None
+
+
+def classpath() -> str:
+    """The class path for ``shacl.shacl``, with the relocated Xerces bundles when needed."""
+    why = jena_available()
+    if why:
+        raise ToolMissingError(why)
+    entries = [str(JAR_DIR / f"{jar}.jar") for jar in JARS]
+    fix = _xerces_bundles(JAR_DIR / "jena-core.jar")
+    return os.pathsep.join(([str(fix)] if fix else []) + entries)
+
+
+def _xerces_bundles(core: Path) -> Path | None:
+    with zipfile.ZipFile(core) as jar:
+        names = jar.namelist()
+        if (
+            "xerces/impl/xpath/regex/Match.class" not in names
+            or "xerces/impl/xpath/regex/message.properties" in names
+        ):
+            return None
+        digest = hashlib.sha256(core.read_bytes()).hexdigest()[:16]
+        cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mscowl"
+        target = cache / f"jena-xerces-{digest}"
+        if not (target / "xerces").is_dir():
+            staging = cache / f".jena-xerces-{digest}-{os.getpid()}"
+            for name in names:
+                if name.startswith(_SHADED) and name.endswith(".properties"):
+                    out = staging / "xerces" / name[len(_SHADED) :]
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_bytes(jar.read(name))
+            try:
+                staging.replace(target)
+            except OSError:  # another process won the race
+                shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def validate_with_jena(shapes: Path, data: Path) -> Graph:
+    """Run Jena SHACL on two files and return its ``sh:ValidationReport`` graph."""
+    result = subprocess.run(
+        [
+            "java",
+            "-cp",
+            classpath(),
+            "shacl.shacl",
+            "validate",
+            "--shapes",
+            str(shapes),
+            "--data",
+            str(data),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = Graph()
+    try:
+        report.parse(data=result.stdout, format="turtle")
+    except Exception as exc:  # any parse failure means Jena did not produce a report
+        raise InternalError(
+            f"Jena SHACL gave no report (exit {result.returncode}): "
+            f"{(result.stderr or result.stdout).strip()[:2000]}"
+        ) from exc
+    if len(report) == 0:
+        raise InternalError(f"Jena SHACL gave an empty report: {result.stderr.strip()[:2000]}")
+    return report

@@ -1,0 +1,104 @@
+"""The origin index: which spreadsheet cell every generated node and triple came from.
+
+``mscowl build`` writes it as ``origin-index.tsv`` (tab-separated, RDF terms in N-Triples syntax,
+no quoting; one row per subject and one per triple); ``mscowl validate`` reads it to report a
+result as the file, sheet, row and column a curator should fix.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from mscowl.errors import InputError, Origin
+
+if TYPE_CHECKING:
+    from mscowl.validate import Result
+
+HEADER: Final = ("subject", "predicate", "object", "file", "sheet", "row", "column")
+
+
+def escape(text: str) -> str:
+    """Keep a term on one TSV line."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+Triples = Iterable[tuple[tuple[Node, Node, Node], Origin]]
+Nodes = Iterable[tuple[Node, Origin]]
+
+
+def format_index(triples: Triples, nodes: Nodes) -> str:
+    """The TSV text of an index (``(triple, origin)`` and ``(node, origin)`` pairs), sorted."""
+    rows = [(s.n3(), "", "", *_fields(origin)) for s, origin in nodes]
+    rows += [(s.n3(), p.n3(), escape(o.n3()), *_fields(origin)) for (s, p, o), origin in triples]
+    return "\t".join(HEADER) + "\n" + "".join("\t".join(r) + "\n" for r in sorted(rows))
+
+
+def _fields(origin: Origin) -> tuple[str, str, str, str]:
+    return (origin.file, origin.sheet or "", str(origin.row or ""), origin.column or "")
+
+
+@dataclass
+class OriginIndex:
+    """Cells of the seed sheets by triple and by node."""
+
+    triples: dict[tuple[str, str, str], Origin] = field(default_factory=dict)
+    nodes: dict[str, Origin] = field(default_factory=dict)
+    columns: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
+
+    def add_triple(self, triple: tuple[str, str, str], origin: Origin) -> None:
+        self.triples.setdefault(triple, origin)
+        if origin.column:
+            self.columns.setdefault((origin.file, origin.sheet, triple[1]), origin.column)
+
+    @classmethod
+    def read(cls, path: Path) -> OriginIndex:
+        """Read an ``origin-index.tsv``."""
+        index = cls()
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+                    origin = Origin(
+                        row["file"],
+                        row["sheet"] or None,
+                        int(row["row"]) if row["row"] else None,
+                        row["column"] or None,
+                    )
+                    if row["predicate"]:
+                        index.add_triple((row["subject"], row["predicate"], row["object"]), origin)
+                    else:
+                        index.nodes[row["subject"]] = origin
+        except (OSError, KeyError, ValueError) as exc:
+            raise InputError(f"cannot read the origin index: {exc}", Origin(str(path))) from exc
+        return index
+
+    @classmethod
+    def of(cls, triples: Triples, nodes: Nodes) -> OriginIndex:
+        """The index of a graph built in memory (see :class:`mscowl.build.KnowledgeGraph`)."""
+        index = cls()
+        for (s, p, o), origin in triples:
+            index.add_triple((s.n3(), p.n3(), escape(o.n3())), origin)
+        for node, origin in nodes:
+            index.nodes[node.n3()] = origin
+        return index
+
+    def locate(self, result: Result) -> Origin | None:
+        """The cell a result is about: the cell of the offending value, or the cell where the
+        missing value belongs (the focus node's row, the column mapped to the path)."""
+        focus = result.focus.n3()
+        path = result.path.n3() if isinstance(result.path, URIRef) else None
+        if path and result.value is not None:
+            origin = self.triples.get((focus, path, escape(result.value.n3())))
+            if origin:
+                return origin
+        node = self.nodes.get(focus)
+        if node is None:
+            return None
+        column = self.columns.get((node.file, node.sheet, path)) if path else None
+        return Origin(node.file, node.sheet, node.row, column or node.column)
