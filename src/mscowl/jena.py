@@ -1,8 +1,9 @@
 """Apache Jena SHACL (Debian ``libapache-jena-java``) as a second, independent SHACL engine.
 
 Used to prove that the shapes are portable (pySHACL and Jena must report the same results) and
-available as ``mscowl validate --engine jena``. Jena runs as ``java shacl.shacl validate`` on a
-class path of the Debian jars. Debian's jena-core 4.5 relocates the shaded Xerces classes to
+available as ``mscowl validate --engine jena``. A small runner (``resources/java/JenaShacl.java``,
+compiled on first use and cached) validates any number of data files in one JVM, on a class path
+of the Debian jars. Debian's jena-core 4.5 relocates the shaded Xerces classes to
 ``xerces.*`` but leaves their message bundles under ``org/apache/jena/ext/xerces``; without them
 Jena's XSD datatypes fail to initialise ("internal error"), so the bundles are copied once into a
 cache directory under the names the classes look for.
@@ -69,8 +70,8 @@ _SHADED: Final = "org/apache/jena/ext/xerces/"
 
 def jena_available() -> str | None:
     """``None`` when Java and Jena SHACL are installed, else why not (for skip messages)."""
-    if shutil.which("java") is None:
-        return "Java 17 (java) is not on the PATH"
+    if shutil.which("java") is None or shutil.which("javac") is None:
+        return "Java 17 (java and javac) is not on the PATH"
     missing = [jar for jar in JARS if not (JAR_DIR / f"{jar}.jar").is_file()]
     if missing:
         return (
@@ -99,7 +100,7 @@ def _xerces_bundles(core: Path) -> Path | None:
         ):
             return None
         digest = hashlib.sha256(core.read_bytes()).hexdigest()[:16]
-        cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mscowl"
+        cache = _cache_dir()
         target = cache / f"jena-xerces-{digest}"
         if not (target / "xerces").is_dir():
             staging = cache / f".jena-xerces-{digest}-{os.getpid()}"
@@ -115,32 +116,59 @@ def _xerces_bundles(core: Path) -> Path | None:
     return target
 
 
-def validate_with_jena(shapes: Path, data: Path) -> Graph:
-    """Run Jena SHACL on two files and return its ``sh:ValidationReport`` graph."""
+CHECKER: Final = "JenaShacl"
+
+
+def _compiled(cp: str) -> Path:
+    from importlib import resources
+
+    code = (resources.files("mscowl") / "resources" / "java" / f"{CHECKER}.java").read_bytes()
+    digest = hashlib.sha256(code + cp.encode()).hexdigest()[:16]
+    target = _cache_dir() / f"jena-shacl-{digest}"
+    if (target / f"{CHECKER}.class").is_file():
+        return target
+    staging = _cache_dir() / f".jena-shacl-{digest}-{os.getpid()}"
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / f"{CHECKER}.java").write_bytes(code)
     result = subprocess.run(
-        [
-            "java",
-            "-cp",
-            classpath(),
-            "shacl.shacl",
-            "validate",
-            "--shapes",
-            str(shapes),
-            "--data",
-            str(data),
-        ],
+        ["javac", "-nowarn", "-cp", cp, "-d", str(staging), str(staging / f"{CHECKER}.java")],
         capture_output=True,
         text=True,
         check=False,
     )
-    report = Graph()
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise InternalError(f"cannot compile the Jena SHACL runner: {result.stderr.strip()}")
     try:
-        report.parse(data=result.stdout, format="turtle")
-    except Exception as exc:  # any parse failure means Jena did not produce a report
+        staging.replace(target)
+    except OSError:  # another process won the race
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mscowl"
+
+
+def validate_with_jena(shapes: Path, data: list[Path]) -> list[Graph]:
+    """Validate each data file against ``shapes`` with Jena SHACL (one JVM for all files) and
+    return their ``sh:ValidationReport`` graphs, in order."""
+    cp = classpath()
+    runner = _compiled(cp)
+    result = subprocess.run(
+        ["java", "-cp", os.pathsep.join([str(runner), cp]), CHECKER, str(shapes), *map(str, data)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    chunks = result.stdout.split("#REPORT ")[1:]
+    if result.returncode != 0 or len(chunks) != len(data):
         raise InternalError(
-            f"Jena SHACL gave no report (exit {result.returncode}): "
+            f"Jena SHACL failed (exit {result.returncode}): "
             f"{(result.stderr or result.stdout).strip()[:2000]}"
-        ) from exc
-    if len(report) == 0:
-        raise InternalError(f"Jena SHACL gave an empty report: {result.stderr.strip()[:2000]}")
-    return report
+        )
+    reports = []
+    for chunk in chunks:
+        _, _, ntriples = chunk.partition("\n")
+        reports.append(Graph().parse(data=ntriples, format="nt"))
+    return reports

@@ -144,14 +144,10 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) ->
     from pyshacl.errors import ReportableRuntimeError
 
     try:
-        _, report, text = pyshacl.validate(
-            data,
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            inference="none",
-            allow_infos=True,
-            allow_warnings=True,
-        )
+        with prepared_sparql_queries():
+            _, report, text = pyshacl.validate(
+                data, shacl_graph=shapes, ont_graph=ontology, inference="none"
+            )
     except ReportableRuntimeError as exc:
         raise InputError(f"the shapes cannot be used: {exc.message}") from exc
     if isinstance(report, BaseException) or not isinstance(report, Graph):
@@ -289,5 +285,5 @@ def _validate_with_jena(data: Graph, shapes: Graph, ontology: Graph) -> Validati
         data_file, shapes_file = Path(tmp) / "data.nt", Path(tmp) / "shapes.ttl"
         (data + ontology).serialize(data_file, format="nt", encoding="utf-8")
         shapes.serialize(shapes_file, format="turtle")
-        graph = validate_with_jena(shapes_file, data_file)
+        graph = validate_with_jena(shapes_file, [data_file])[0]
     return ValidationReport(results_of(graph), graph, engine="jena")
