@@ -154,9 +154,9 @@ def test_isct_rule_flags_missing_cd105_and_5_percent_cd45(shapes: Graph, closure
 
 
 def test_shipped_graph_conforms(shapes: Graph, closure: Graph) -> None:
-    from mscowl.validate import _fresh_build
+    from mscowl.validate import fresh_build
 
-    data, _ = _fresh_build(ROOT / "seeds", ONTOLOGY)
+    data, _ = fresh_build(ROOT / "seeds", ONTOLOGY)
     report = validate_graph(data, shapes, closure)
     assert report.conforms, [r.message for r in report.failing(report.results[0].severity)]
     assert not [r for r in report.results if r.key[3].endswith("#Violation>")]

@@ -317,6 +317,23 @@ def _check_terms(kg: KnowledgeGraph, checker: TermChecker) -> list[InputError]:
     return problems
 
 
+def build_knowledge_graph(
+    seeds: Path,
+    mapping_path: Path | None = None,
+    ontology: Path | None = None,
+    registry: TermRegistry | None = None,
+) -> KnowledgeGraph:
+    """Read, check and map the seeds (a directory or a workbook) in one call.
+
+    With ``ontology``, every CURIE is checked against the verified releases and the ontology.
+    Raises :class:`InputProblemsError` with every problem of the input.
+    """
+    mapping = Mapping.load(mapping_path or default_mapping(seeds))
+    tables, problems = load_tables(seeds, mapping)
+    checker = TermChecker.for_ontology(ontology, registry) if ontology else None
+    return build_graph(tables, mapping, checker, problems=problems)
+
+
 # --------------------------------------------------------------------------------------------
 # Output
 

@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 import click
 
 from mscowl import __version__
-from mscowl.errors import CheckFailedError, InputProblemsError, MscowlError
+from mscowl.errors import CheckFailedError, InputError, InputProblemsError, MscowlError
 from mscowl.ontology import DEFAULT_ONTOLOGY
+from mscowl.query import FORMATS as QUERY_FORMATS
 from mscowl.reports import FORMATS
 from mscowl.validate import LEVELS
 
@@ -337,6 +338,161 @@ def validate(
     failing = run.report.failing(level)
     if failing:
         raise CheckFailedError(f"{len(failing)} result(s) at or above {fail_on}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, help="A parameter, as name=value.")
+@click.option("--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option(
+    "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True
+)
+@click.option("--list", "list_queries", is_flag=True, help="Print the catalogue of saved queries.")
+@click.option(
+    "--data",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="RDF files for the embedded store. Default: build/knowledge-graph.nt if it exists, "
+    "else the seeds built in memory.",
+)
+@click.option(
+    "--seeds",
+    type=click.Path(path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Seeds to build in memory when there is no build output.",
+)
+@click.option(
+    "--ontology",
+    "ontology_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_ONTOLOGY,
+    show_default=True,
+    help="Ontology (with imports) loaded next to the data: labels and class hierarchy.",
+)
+@click.option(
+    "--queries",
+    "queries_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory of saved queries. Default: the shipped queries.",
+)
+@click.option("--timeout", default=30.0, show_default=True, help="Endpoint timeout, seconds.")
+@click.option("--retries", default=2, show_default=True, help="Endpoint retries (back-off).")
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL Update queries.")
+@click.option(
+    "--catalogue",
+    "catalogue_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the catalogue as RDF (Turtle, SIB sparql-examples style) to this file.",
+)
+@reports_errors
+def query(
+    name: str | None,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    fmt: str,
+    list_queries: bool,
+    data: tuple[Path, ...],
+    seeds: Path,
+    ontology_path: Path,
+    queries_dir: Path | None,
+    timeout: float,
+    retries: int,
+    allow_update: bool,
+    catalogue_out: Path | None,
+) -> None:
+    """Run a saved query (NAME, or a path to an .rq file) and print its results.
+
+    Parameters are bound as RDF terms, never pasted into the query text.
+    """
+    from mscowl.query import catalogue, catalogue_graph, parse_params, query_form, render, resolve
+    from mscowl.shipped import QUERIES
+
+    directory = queries_dir or QUERIES
+    if list_queries or catalogue_out:
+        queries = catalogue(directory)
+        if catalogue_out:
+            catalogue_graph(queries.values()).serialize(catalogue_out, format="longturtle")
+            click.echo(f"wrote {catalogue_out} ({len(queries)} queries)")
+        if list_queries:
+            for saved in queries.values():
+                names = ", ".join(p.name + ("" if p.required else "?") for p in saved.params)
+                click.echo(f"{saved.name:<20} {saved.title}" + (f"  [{names}]" if names else ""))
+        return
+    if not name:
+        raise click.UsageError("give a query NAME (see --list) or a path to an .rq file")
+    saved = resolve(name, directory)
+    text = saved.bind(parse_params(params))
+    form = query_form(text)
+    if form == "UPDATE" and not allow_update:
+        raise InputError("this is a SPARQL Update; refused without --allow-update")
+    if endpoint:
+        from mscowl.sparql import run_remote
+
+        table = run_remote(
+            endpoint, text, timeout=timeout, retries=retries, update=form == "UPDATE"
+        )
+    else:
+        from mscowl.sparql import open_local_store
+
+        if form not in ("SELECT", "UPDATE"):
+            raise InputError(f"only SELECT queries are supported; this is a {form} query")
+        store = open_local_store(*_local_data(data, seeds), ontology_path)
+        if form == "UPDATE":
+            store.update(text)
+            click.echo("update applied to the embedded store (not saved)")
+            return
+        table = store.select(text)
+    click.echo(render(table, fmt), nl=False)
+
+
+@main.command()
+@click.option(
+    "--data",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="RDF files. Default: build/knowledge-graph.nt if it exists, else the seeds, built in "
+    "memory.",
+)
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
+@click.option(
+    "--ontology",
+    "ontology_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_ONTOLOGY,
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build") / "report",
+    show_default=True,
+)
+@reports_errors
+def report(data: tuple[Path, ...], seeds: Path, ontology_path: Path, out: Path) -> None:
+    """Draw charts from the saved queries (SVG and PNG): trials per MSC source, trials per
+    phase, mechanisms by direction."""
+    from mscowl.charts import chart_data, draw
+    from mscowl.query import catalogue
+    from mscowl.shipped import QUERIES
+    from mscowl.sparql import open_local_store
+
+    store = open_local_store(*_local_data(data, seeds), ontology_path)
+    for path in draw(chart_data(store, catalogue(QUERIES)), out):
+        click.echo(f"wrote {path}")
+
+
+def _local_data(data: tuple[Path, ...], seeds: Path) -> tuple[list[Path], Path]:
+    """The files for the embedded store (default: the build output, if any) and the seeds to
+    build in memory otherwise (default: ./seeds, else the shipped seeds)."""
+    from mscowl.shipped import SEEDS
+
+    default = Path("build") / "knowledge-graph.nt"
+    files = list(data) or ([default] if default.is_file() else [])
+    if not seeds.exists() and seeds == Path("seeds"):
+        seeds = SEEDS
+    return files, seeds
 
 
 #: Rows from which `mscowl build` shows a progress bar (on a terminal).

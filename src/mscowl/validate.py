@@ -254,7 +254,7 @@ def run_validation(
         index_path = origins_path or (beside if beside.is_file() else None)
         origins = OriginIndex.read(index_path) if index_path else None
     else:
-        data, origins = _fresh_build(seeds, ontology_path)
+        data, origins = fresh_build(seeds, ontology_path)
     if engine == "jena":
         report = _validate_with_jena(data, shapes, ontology)
     else:
@@ -265,14 +265,11 @@ def run_validation(
 ORIGIN_INDEX_FILE: Final = "origin-index.tsv"
 
 
-def _fresh_build(seeds: Path, ontology_path: Path | None) -> tuple[Graph, OriginIndex]:
-    from mscowl.build import TermChecker, build_graph, default_mapping, load_tables
-    from mscowl.mapping import Mapping
+def fresh_build(seeds: Path, ontology_path: Path | None) -> tuple[Graph, OriginIndex]:
+    """The graph built from ``seeds`` in memory, and its origin index."""
+    from mscowl.build import build_knowledge_graph
 
-    mapping = Mapping.load(default_mapping(seeds))
-    tables, problems = load_tables(seeds, mapping)
-    checker = TermChecker.for_ontology(ontology_path) if ontology_path else None
-    kg = build_graph(tables, mapping, checker, problems=problems)
+    kg = build_knowledge_graph(seeds, ontology=ontology_path)
     return kg.graph(), OriginIndex.of(kg.triples.items(), kg.subjects.items())
 
 

@@ -1,0 +1,377 @@
+"""Saved SPARQL queries: their metadata, safe parameters, and running them locally or remotely.
+
+A saved query is a ``queries/<name>.rq`` file whose header lines start with ``#+`` (as in grlc)
+and hold YAML: ``title``, ``summary`` (the question in plain words), ``params`` (name, type,
+required, default, example, description), ``columns``, ``tags`` and ``examples`` (parameter sets
+whose answers are kept as golden results in ``queries/expected/``).
+
+A parameter ``p`` appears in the query as ``VALUES ?_p { UNDEF }``. Binding replaces ``UNDEF``
+by one RDF term, written by rdflib (IRIs checked, literals escaped), so a value can never change
+the query around it; an unbound parameter stays ``UNDEF`` and the query treats it as "any".
+Parameter types: ``term`` (a CURIE or IRI becomes an IRI, anything else a string literal, so
+queries can match an entity or its label), ``iri``, ``string``, ``integer``.
+
+>>> q = SavedQuery.parse("demo", "#+ params: [{name: kind, type: string}]\\n"
+...     "SELECT * WHERE { VALUES ?_kind { UNDEF } ?s ?p ?_kind }")
+>>> "VALUES ?_kind { \\"a \\\\\\"quoted\\\\\\" }\\" }" in q.bind({"kind": 'a "quoted" }'})
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import BNode, Node
+
+from mscowl.errors import InputError, MscowlError, Origin
+from mscowl.namespaces import PREFIXES, compress, expand
+
+PARAM_TYPES: Final = ("term", "iri", "string", "integer")
+FORMATS: Final = ("table", "csv", "tsv", "json")
+_CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[^\s<>\"{}|\\^`]+")
+_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_VALUE_LENGTH: Final = 500
+
+
+class EndpointError(MscowlError):
+    """A remote SPARQL endpoint could not be used: unreachable, an HTTP error, a timeout, or an
+    answer that is not SPARQL results. Exit code 2, like any unusable input."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A declared query parameter."""
+
+    name: str
+    type: str = "term"
+    required: bool = False
+    default: str | None = None
+    example: str | None = None
+    description: str = ""
+
+    def term(self, value: str, where: str) -> Node:
+        """The RDF term a value stands for, or InputError when it cannot be bound safely."""
+        if len(value) > MAX_VALUE_LENGTH or _CONTROL.search(value):
+            raise InputError(
+                f"{where}: the value of '{self.name}' contains control characters "
+                f"(a newline, a tab ...) or is longer than {MAX_VALUE_LENGTH}; "
+                "expected one line of text"
+            )
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?[0-9]+", value):
+                raise InputError(f"{where}: found '{value}' for '{self.name}'; expected an integer")
+            return Literal(int(value))
+        if self.type == "string":
+            return Literal(value)
+        if _IRI.fullmatch(value):
+            return URIRef(value)
+        if _CURIE.fullmatch(value) and value.split(":", 1)[0] in PREFIXES:
+            return URIRef(expand(value))
+        if self.type == "iri":
+            raise InputError(
+                f"{where}: found '{value}' for '{self.name}'; expected a CURIE with "
+                'a known prefix or an absolute http(s) IRI without <>"{}|\\^` or '
+                "spaces"
+            )
+        return Literal(value)
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """One saved query: its text and the metadata of its ``#+`` header."""
+
+    name: str
+    text: str
+    path: Path | None = None
+    title: str = ""
+    summary: str = ""
+    params: tuple[Parameter, ...] = ()
+    columns: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    examples: tuple[Mapping[str, str], ...] = ()
+
+    @classmethod
+    def parse(cls, name: str, text: str, path: Path | None = None) -> SavedQuery:
+        import yaml
+
+        where = str(path or name)
+        header = "\n".join(line[2:] for line in text.splitlines() if line.startswith("#+"))
+        try:
+            meta = yaml.safe_load(header) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(f"the #+ header is not valid YAML: {exc}", Origin(where)) from exc
+        if not isinstance(meta, dict):
+            raise InputError("the #+ header must be a YAML mapping", Origin(where))
+        params = []
+        for raw in meta.get("params") or []:
+            try:
+                fields: dict[str, Any] = {
+                    k: (str(v) if k in ("default", "example") else v) for k, v in raw.items()
+                }
+                param = Parameter(**fields)
+            except TypeError as exc:
+                raise InputError(f"bad parameter declaration {raw}: {exc}", Origin(where)) from exc
+            if param.type not in PARAM_TYPES:
+                raise InputError(
+                    f"parameter '{param.name}' has unknown type '{param.type}'; "
+                    f"expected one of {', '.join(PARAM_TYPES)}",
+                    Origin(where),
+                )
+            if text.count(_slot(param.name)) != 1:
+                raise InputError(
+                    f"parameter '{param.name}' needs exactly one "
+                    f"'{_slot(param.name)}' in the query",
+                    Origin(where),
+                )
+            params.append(param)
+        examples = tuple(
+            {str(k): str(v) for k, v in (e or {}).items()} for e in meta.get("examples") or [{}]
+        )
+        return cls(
+            name=name,
+            text=text,
+            path=path,
+            title=str(meta.get("title", name)),
+            summary=str(meta.get("summary", "")),
+            params=tuple(params),
+            columns=tuple(meta.get("columns") or ()),
+            tags=tuple(meta.get("tags") or ()),
+            examples=examples,
+        )
+
+    @classmethod
+    def from_file(cls, path: Path) -> SavedQuery:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read the query: {exc.strerror}", Origin(str(path))) from exc
+        return cls.parse(path.stem, text, path)
+
+    def bind(self, values: Mapping[str, str]) -> str:
+        """The query text with each given parameter bound to its RDF term."""
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise InputError(
+                f"query '{self.name}' has no parameter {', '.join(unknown)}; "
+                f"its parameters: {known}"
+            )
+        text = self.text
+        for param in self.params:
+            value = values.get(param.name, param.default)
+            if value is None:
+                if param.required:
+                    raise InputError(
+                        f"query '{self.name}' needs --param {param.name}=... (e.g. {param.example})"
+                    )
+                continue
+            term = param.term(value, f"query '{self.name}'")
+            text = text.replace(_slot(param.name), f"VALUES ?_{param.name} {{ {term.n3()} }}")
+        return text
+
+
+def _slot(name: str) -> str:
+    return f"VALUES ?_{name} {{ UNDEF }}"
+
+
+def parse_params(pairs: Iterable[str]) -> dict[str, str]:
+    """``name=value`` pairs from the command line."""
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise InputError(f"found --param '{pair}'; expected name=value")
+        values[name.strip()] = value
+    return values
+
+
+def catalogue(directory: Path) -> dict[str, SavedQuery]:
+    """Every ``*.rq`` of a directory, by name."""
+    if not directory.is_dir():
+        raise InputError("no such query directory", Origin(str(directory)))
+    return {p.stem: SavedQuery.from_file(p) for p in sorted(directory.glob("*.rq"))}
+
+
+def resolve(name_or_file: str, directory: Path) -> SavedQuery:
+    """A saved query by name, or any ``.rq`` file by path."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" or path.is_file():
+        return SavedQuery.from_file(path)
+    queries = catalogue(directory)
+    if name_or_file not in queries:
+        raise InputError(
+            f"no saved query '{name_or_file}'; expected one of: "
+            f"{', '.join(queries)} (or a path to an .rq file)"
+        )
+    return queries[name_or_file]
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE (rdflib's parser decides)."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(text)
+    except Exception:
+        try:
+            parseUpdate(text)
+        except Exception as exc:
+            raise InputError(f"the query is not valid SPARQL 1.1: {exc}") from exc
+        return "UPDATE"
+    return str(parsed[1].name).removesuffix("Query").upper()
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class ResultTable:
+    """SELECT results: column names and rows of RDF terms (``None`` for unbound)."""
+
+    columns: list[str]
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+
+    def text_rows(self) -> list[tuple[str, ...]]:
+        """Rows as text: IRIs as CURIEs where the prefix map covers them, literals as their
+        lexical form, unbound as empty."""
+        return [tuple(cell_text(c) for c in row) for row in self.rows]
+
+
+def cell_text(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        return compress(str(node)) or str(node)
+    if isinstance(node, BNode):
+        return "_:" + str(node)
+    return str(node)
+
+
+def render(table: ResultTable, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(_sparql_json(table), indent=2, ensure_ascii=False) + "\n"
+    rows = table.text_rows()
+    if fmt in ("csv", "tsv"):
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows(rows)
+        return out.getvalue()
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(table.columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _sparql_json(table: ResultTable) -> dict[str, Any]:
+    def term(node: Node) -> dict[str, str]:
+        if isinstance(node, URIRef):
+            return {"type": "uri", "value": str(node)}
+        if isinstance(node, BNode):
+            return {"type": "bnode", "value": str(node)}
+        assert isinstance(node, Literal)
+        out = {"type": "literal", "value": str(node)}
+        if node.language:
+            out["xml:lang"] = node.language
+        elif node.datatype:
+            out["datatype"] = str(node.datatype)
+        return out
+
+    bindings = [
+        {c: term(v) for c, v in zip(table.columns, row, strict=True) if v is not None}
+        for row in table.rows
+    ]
+    return {"head": {"vars": table.columns}, "results": {"bindings": bindings}}
+
+
+def from_sparql_json(document: Mapping[str, Any]) -> ResultTable:
+    """A table from the SPARQL 1.1 JSON results format."""
+    columns = list(document["head"]["vars"])
+
+    def node(value: Mapping[str, str]) -> Node:
+        kind = value["type"]
+        if kind == "uri":
+            return URIRef(value["value"])
+        if kind == "bnode":
+            return BNode(value["value"])
+        datatype = value.get("datatype")
+        return Literal(
+            value["value"],
+            lang=value.get("xml:lang"),
+            datatype=URIRef(datatype) if datatype else None,
+        )
+
+    rows = [
+        tuple(node(b[c]) if c in b else None for c in columns)
+        for b in document["results"]["bindings"]
+    ]
+    return ResultTable(columns, rows)
+
+
+# --------------------------------------------------------------------------------------------
+# The catalogue as RDF (as the SIB sparql-examples publish theirs)
+
+SCHEMA: Final = "https://schema.org/"
+SH_NS: Final = "http://www.w3.org/ns/shacl#"
+QUERY_NS: Final = "https://w3id.org/mscowl/queries/"
+#: The dataset the queries are written for.
+TARGET: Final = "https://w3id.org/mscowl/data/"
+
+
+def catalogue_graph(queries: Iterable[SavedQuery], target: str = TARGET) -> Graph:
+    """Each query as an ``sh:SPARQLSelectExecutable`` with ``sh:select``, ``rdfs:label``,
+    ``rdfs:comment``, ``schema:keywords`` and ``schema:target``."""
+    from rdflib import RDF, RDFS, Namespace
+
+    sh, schema = Namespace(SH_NS), Namespace(SCHEMA)
+    graph = Graph()
+    graph.bind("sh", sh)
+    graph.bind("schema", schema)
+    graph.bind("query", QUERY_NS)
+    for query in queries:
+        node = URIRef(QUERY_NS + query.name)
+        graph.add((node, RDF.type, sh.SPARQLExecutable))
+        graph.add((node, RDF.type, sh.SPARQLSelectExecutable))
+        graph.add((node, RDFS.label, Literal(query.title, lang="en")))
+        graph.add((node, RDFS.comment, Literal(query.summary, lang="en")))
+        graph.add((node, sh.select, Literal(query.text)))
+        graph.add((node, schema.target, URIRef(target)))
+        for tag in query.tags:
+            graph.add((node, schema.keywords, Literal(tag)))
+    return graph
+
+
+def example_name(query: SavedQuery, params: Mapping[str, str]) -> str:
+    """File stem of an example's golden result: the query name, then name=value pairs.
+
+    >>> example_name(SavedQuery("trials", ""), {"cancer": "ovarian cancer", "kind": "anticancer"})
+    'trials.cancer=ovarian-cancer.kind=anticancer'
+    """
+    parts = [query.name] + [
+        f"{k}={re.sub(r'[^A-Za-z0-9_.-]+', '-', v).strip('-')}" for k, v in sorted(params.items())
+    ]
+    return ".".join(parts)
+
+
+def golden_text(table: ResultTable) -> str:
+    """A result as golden TSV: the header, then the rows as text, sorted (order aside)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows(sorted(table.text_rows()))
+    return out.getvalue()

@@ -1,0 +1,109 @@
+"""Servers that tests start on 127.0.0.1 and stop: a real Oxigraph SPARQL server and a fake
+endpoint that misbehaves on purpose."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str | None:
+    return shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+        "oxigraph"
+    )
+
+
+@contextmanager
+def oxigraph_server() -> Iterator[str]:
+    """An in-memory ``oxigraph serve`` on a free port; yields its base URL."""
+    binary = oxigraph_binary()
+    assert binary, "oxigraph (PyPI package 'oxigraph') is not installed"
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1)
+                break
+            except OSError as exc:
+                if process.poll() is not None:
+                    error = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"oxigraph did not start: {error}") from exc
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def put_graph(base: str, ntriples: bytes, graph: str | None = None) -> int:
+    """Graph Store Protocol PUT into the default graph (or a named graph)."""
+    from urllib.parse import quote
+
+    target = f"{base}/store?" + (f"graph={quote(graph, safe='')}" if graph else "default")
+    request = urllib.request.Request(
+        target, data=ntriples, method="PUT", headers={"Content-Type": "application/n-triples"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return int(response.status)
+
+
+class _Misbehaving(BaseHTTPRequestHandler):
+    mode = "500"
+
+    def log_message(self, *args: object) -> None:  # keep test output clean
+        pass
+
+    def _answer(self) -> None:
+        if self.server.mode == "500":  # type: ignore[attr-defined]
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"internal error")
+        elif self.server.mode == "html":  # type: ignore[attr-defined]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html><body>Welcome to our portal</body></html>")
+        elif self.server.mode == "slow":  # type: ignore[attr-defined]
+            time.sleep(3)
+            self.send_response(200)
+            self.end_headers()
+        self.server.requests += 1  # type: ignore[attr-defined]
+
+    do_GET = _answer  # noqa: N815 - the names http.server dispatches to
+    do_POST = _answer  # noqa: N815
+
+
+@contextmanager
+def misbehaving_endpoint(mode: str) -> Iterator[tuple[str, ThreadingHTTPServer]]:
+    """A fake endpoint answering 500, an HTML page, or too slowly; yields (URL, server)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Misbehaving)
+    server.mode = mode  # type: ignore[attr-defined]
+    server.requests = 0  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", server
+    finally:
+        server.shutdown()
+        server.server_close()

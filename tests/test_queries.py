@@ -1,0 +1,207 @@
+"""Saved queries: metadata, golden results on the embedded store, safe parameters, parsing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib.plugins.sparql.parser import parseQuery
+
+from conftest import ONTOLOGY, ROOT
+from mscowl.cli import main
+from mscowl.errors import InputError
+from mscowl.query import (
+    SavedQuery,
+    catalogue,
+    catalogue_graph,
+    example_name,
+    golden_text,
+    query_form,
+)
+from mscowl.sparql import LocalStore, open_local_store
+
+QUERIES = ROOT / "queries"
+EXPECTED = QUERIES / "expected"
+CATALOGUE = catalogue(QUERIES)
+EXAMPLES = [(q, e) for q in CATALOGUE.values() for e in q.examples]
+REQUIRED_QUERIES = {
+    "msc-sources",
+    "lineages",
+    "marker-panel",
+    "isct-criteria",
+    "trials",
+    "trials-per-source",
+    "trials-per-phase",
+    "products",
+    "mechanisms",
+    "pathways",
+    "mediator",
+    "evidence",
+    "ev-trials",
+}
+UPDATE = os.environ.get("MSCOWL_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="session")
+def store() -> LocalStore:
+    return open_local_store([], ROOT / "seeds", ONTOLOGY)
+
+
+def test_catalogue_has_every_question_with_its_metadata() -> None:
+    assert set(CATALOGUE) == REQUIRED_QUERIES
+    for query in CATALOGUE.values():
+        assert query.title and query.summary and query.columns and query.tags, query.name
+        assert query.examples, query.name
+        assert query_form(query.text) == "SELECT"
+        for param in query.params:
+            assert param.description and param.example, (query.name, param.name)
+
+
+@pytest.mark.parametrize(
+    ("query", "params"), EXAMPLES, ids=[example_name(q, e) for q, e in EXAMPLES]
+)
+def test_golden_results(store: LocalStore, query: SavedQuery, params: dict[str, str]) -> None:
+    table = store.select(query.bind(params))
+    assert table.columns == list(query.columns)
+    golden = EXPECTED / f"{example_name(query, params)}.tsv"
+    if UPDATE:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(golden_text(table), encoding="utf-8")
+    assert golden_text(table) == golden.read_text(encoding="utf-8")
+    assert table.rows, "an example with an empty answer proves nothing"
+
+
+def test_no_stale_golden_files() -> None:
+    names = {f"{example_name(q, e)}.tsv" for q, e in EXAMPLES}
+    assert {p.name for p in EXPECTED.glob("*.tsv")} == names
+
+
+def test_trial_results_carry_the_registry_id_as_a_plain_string(store: LocalStore) -> None:
+    for query in CATALOGUE.values():
+        if "trial" in query.columns:
+            assert "trial_id" in query.columns, query.name
+    table = store.select(CATALOGUE["trials"].bind({"cancer": "ovarian cancer"}))
+    ids = {row[table.columns.index("trial_id")] for row in table.rows}
+    assert {str(i) for i in ids} == {"NCT02530047", "NCT02068794"}
+    assert all(
+        (i is not None and i.datatype is None) or str(i.datatype).endswith("#string") for i in ids
+    )  # type: ignore[union-attr]
+
+
+def test_cancer_includes_subtypes(store: LocalStore) -> None:
+    rows = store.select(CATALOGUE["trials"].bind({"cancer": "MONDO:0008170"})).text_rows()
+    # NCT02068794 is recorded with "malignant epithelial tumor of ovary", a subtype.
+    assert {r[1] for r in rows} == {"NCT02530047", "NCT02068794"}
+
+
+@pytest.mark.parametrize("query", list(CATALOGUE.values()), ids=list(CATALOGUE))
+def test_every_query_parses_in_rdflib_and_pyoxigraph(query: SavedQuery) -> None:
+    import pyoxigraph
+
+    example = query.examples[0]
+    text = query.bind(example)
+    parseQuery(text)
+    pyoxigraph.Store().query(text)  # raises SyntaxError on a parse error
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters are bound as RDF terms; nothing breaks out of its place
+
+INJECTIONS = [
+    'bone marrow" } ?s ?p ?o . { "',
+    "x> . ?s ?p ?o . <y",
+    "a } UNION { ?s ?p ?o }",
+    "line one\nline two",
+    "tab\there",
+    "DROP ALL",
+    "x\\",
+]
+
+
+@pytest.mark.parametrize("value", INJECTIONS, ids=range(len(INJECTIONS)))
+def test_injection_is_refused_or_bound_harmlessly(store: LocalStore, value: str) -> None:
+    query = CATALOGUE["marker-panel"]
+    try:
+        text = query.bind({"source": value})
+    except InputError as exc:
+        assert "control characters" in str(exc)
+        return
+    # Bound as one literal: the query still has its own shape and finds nothing for it.
+    assert text.count("VALUES ?_source {") == 1
+    assert query_form(text) == "SELECT"
+    table = store.select(text)
+    panels = {row[0] for row in table.rows}
+    assert panels == {store.select(query.bind({"source": "no such tissue"})).rows[0][0]}
+
+
+def test_iri_parameter_refuses_angle_brackets() -> None:
+    query = SavedQuery.parse(
+        "q", "#+ params: [{name: x, type: iri}]\nSELECT * WHERE { VALUES ?_x { UNDEF } ?_x ?p ?o }"
+    )
+    with pytest.raises(InputError, match="expected a CURIE"):
+        query.bind({"x": "http://example.org/a> . ?s ?p <b"})
+    assert "<http://example.org/a>" in query.bind({"x": "http://example.org/a"})
+
+
+def test_unknown_and_missing_parameters(store: LocalStore) -> None:
+    with pytest.raises(InputError, match="has no parameter colour"):
+        CATALOGUE["trials"].bind({"colour": "red"})
+    with pytest.raises(InputError, match="needs --param source="):
+        CATALOGUE["marker-panel"].bind({})
+
+
+def test_query_file_must_declare_its_parameter_slot() -> None:
+    with pytest.raises(InputError, match="needs exactly one 'VALUES \\?_x \\{ UNDEF \\}'"):
+        SavedQuery.parse("q", "#+ params: [{name: x}]\nSELECT * WHERE { ?s ?p ?o }")
+
+
+# --------------------------------------------------------------------------------------------
+# The command line
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["query", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_list_and_catalogue_rdf(tmp_path: Path) -> None:
+    code, out, _ = run("--list")
+    assert code == 0
+    assert out.splitlines()[0].startswith("ev-trials")
+    assert any(
+        line.startswith("trials ") and "[kind?, source?" in line for line in out.splitlines()
+    )
+    target = tmp_path / "catalogue.ttl"
+    code, _, _ = run("--catalogue", str(target))
+    assert code == 0
+    graph = catalogue_graph(CATALOGUE.values())
+    from rdflib import Graph
+
+    assert Graph().parse(target).isomorphic(graph)
+    assert len(list(graph.subjects(predicate=None, object=None))) >= len(CATALOGUE)
+
+
+def test_cli_runs_a_query_with_params_in_each_format() -> None:
+    data = str(ROOT / "seeds")
+    for fmt in ("table", "csv", "tsv", "json"):
+        code, out, err = run(
+            "trials", "-p", "cancer=ovarian cancer", "--seeds", data, "--format", fmt
+        )
+        assert code == 0, err
+        assert "NCT02068794" in out
+    code, out, _ = run("trials", "-p", "cancer=ovarian cancer", "--seeds", data)
+    assert out.splitlines()[-1] == "(2 rows)"
+
+
+def test_cli_refuses_updates_and_bad_params(tmp_path: Path) -> None:
+    update = tmp_path / "drop.rq"
+    update.write_text("DELETE WHERE { ?s ?p ?o }", encoding="utf-8")
+    code, _, err = run(str(update))
+    assert code == 2
+    assert "refused without --allow-update" in err
+    code, _, err = run("trials", "-p", "nothing")
+    assert code == 2 and "expected name=value" in err
+    code, _, err = run("no-such-query")
+    assert code == 2 and "no saved query 'no-such-query'" in err

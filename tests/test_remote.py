@@ -1,0 +1,126 @@
+"""Saved queries on a real SPARQL server (oxigraph serve on 127.0.0.1) give the same answers as
+on the embedded store; a bad endpoint gives a one-line error and a non-zero exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ONTOLOGY, ROOT, required
+from mscowl.cli import main
+from mscowl.ontology import load_ontology
+from mscowl.query import EndpointError, catalogue, example_name, golden_text
+from mscowl.sparql import run_remote
+from mscowl.validate import fresh_build
+from servers import free_port, misbehaving_endpoint, oxigraph_binary, oxigraph_server, put_graph
+
+CATALOGUE = catalogue(ROOT / "queries")
+EXAMPLES = [(q, e) for q in CATALOGUE.values() for e in q.examples]
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    if oxigraph_binary() is None:
+        if required("MSCOWL_REQUIRE_OXIGRAPH"):
+            pytest.fail("oxigraph is not installed (PyPI package 'oxigraph', in the test extra)")
+        pytest.skip("oxigraph is not installed")
+    graph, _ = fresh_build(ROOT / "seeds", ONTOLOGY)
+    release = graph + load_ontology(ONTOLOGY).closure
+    with oxigraph_server() as base:
+        assert put_graph(base, release.serialize(format="nt", encoding="utf-8")) in (200, 201, 204)
+        yield f"{base}/query"
+
+
+@pytest.mark.parametrize(
+    ("query", "params"), EXAMPLES, ids=[example_name(q, e) for q, e in EXAMPLES]
+)
+def test_same_answers_on_the_server(endpoint: str, query, params) -> None:  # type: ignore[no-untyped-def]
+    table = run_remote(endpoint, query.bind(params), timeout=30, retries=0)
+    golden = ROOT / "queries" / "expected" / f"{example_name(query, params)}.tsv"
+    assert golden_text(table) == golden.read_text(encoding="utf-8")
+
+
+def test_cli_endpoint_option(endpoint: str) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "trials",
+            "-p",
+            "cancer=ovarian cancer",
+            "--endpoint",
+            endpoint,
+            "--format",
+            "tsv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(line.split("\t")[1] for line in result.stdout.splitlines()[1:]) == [
+        "NCT02068794",
+        "NCT02530047",
+    ]
+
+
+def one_line_error(endpoint: str, *extra: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["query", "lineages", "--endpoint", endpoint, *extra])
+    return result.exit_code, result.stderr.splitlines()
+
+
+def test_unreachable_endpoint() -> None:
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    code, lines = one_line_error(url, "--retries", "1", "--timeout", "2")
+    assert code == 2
+    assert len(lines) == 1
+    assert lines[0].startswith(f"mscowl: error: endpoint {url}: unreachable (")
+    assert lines[0].endswith("(after 2 attempts)")
+
+
+def test_server_error_is_retried_then_reported() -> None:
+    with misbehaving_endpoint("500") as (url, server):
+        code, lines = one_line_error(url, "--retries", "2")
+        assert server.requests == 3  # type: ignore[attr-defined]
+    assert code == 2
+    assert len(lines) == 1 and "500" in lines[0] and lines[0].endswith("(after 3 attempts)")
+
+
+def test_html_answer_is_refused() -> None:
+    with misbehaving_endpoint("html") as (url, _):
+        code, lines = one_line_error(url)
+    assert code == 2
+    assert lines == [
+        f"mscowl: error: endpoint {url}: answered with 'text/html', expected SPARQL "
+        "JSON results (is this the query URL of a SPARQL endpoint?)"
+    ]
+
+
+def test_timeout() -> None:
+    with misbehaving_endpoint("slow") as (url, _):
+        code, lines = one_line_error(url, "--timeout", "1", "--retries", "0")
+    assert code == 2
+    assert lines == [f"mscowl: error: endpoint {url}: no answer within 1 s"]
+
+
+def test_credentials_are_sent_and_never_printed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MSCOWL_ENDPOINT_USER", "curator")
+    monkeypatch.setenv("MSCOWL_ENDPOINT_PASSWORD", "s3cret-value")
+    with misbehaving_endpoint("500") as (url, _):
+        result = CliRunner().invoke(
+            main, ["query", "lineages", "--endpoint", url, "--retries", "0"]
+        )
+    assert result.exit_code == 2
+    assert "s3cret-value" not in result.output and "curator" not in result.output
+
+
+def test_run_remote_raises_endpoint_error() -> None:
+    with misbehaving_endpoint("html") as (url, _), pytest.raises(EndpointError):
+        run_remote(url, "SELECT * WHERE { ?s ?p ?o }", retries=0)
+
+
+def test_regression_sparqlwrapper_reads_loading_in_a_comment_as_an_update(endpoint: str) -> None:
+    # SPARQLWrapper guesses the query form with a regular expression; "loading" in a comment made
+    # it send the SELECT as an update (and the server answered 400).
+    text = "# payload, vector or loading method\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    table = run_remote(endpoint, text, retries=0)
+    assert table.columns == ["n"] and int(str(table.rows[0][0])) > 1000
