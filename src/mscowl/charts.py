@@ -50,8 +50,10 @@ TITLES: Final = {
 }
 
 
-def draw(data: dict[str, Bars], out: Path) -> list[Path]:
-    """Write each chart as SVG and PNG into ``out``; return the files written."""
+def render(name: str, bars: Bars, fmt: str) -> bytes:
+    """One chart as SVG or PNG bytes."""
+    import io
+
     try:
         import matplotlib
     except ImportError as exc:
@@ -61,22 +63,35 @@ def draw(data: dict[str, Bars], out: Path) -> list[Path]:
 
     matplotlib.rcParams["svg.hashsalt"] = "mscowl"
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, accessible
+    figure, axes = plt.subplots(figsize=(7, 0.5 * len(bars) + 1.5))
+    labels = [label for label, _ in bars][::-1]
+    values = [value for _, value in bars][::-1]
+    axes.barh(labels, values, color="#4c72b0")
+    for y, value in enumerate(values):
+        axes.text(value, y, f" {value}", va="center")
+    axes.set_title(TITLES[name])
+    axes.set_xlabel("count")
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    figure.savefig(buffer, format=fmt, metadata=metadata)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def draw_svg(data: dict[str, Bars]) -> dict[str, bytes]:
+    """Every chart as SVG, by file name."""
+    return {f"{name}.svg": render(name, bars, "svg") for name, bars in data.items()}
+
+
+def draw(data: dict[str, Bars], out: Path) -> list[Path]:
+    """Write each chart as SVG and PNG into ``out``; return the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, bars in data.items():
-        figure, axes = plt.subplots(figsize=(7, 0.5 * len(bars) + 1.5))
-        labels = [label for label, _ in bars][::-1]
-        values = [value for _, value in bars][::-1]
-        axes.barh(labels, values, color="#4c72b0")
-        for y, value in enumerate(values):
-            axes.text(value, y, f" {value}", va="center")
-        axes.set_title(TITLES[name])
-        axes.set_xlabel("count")
-        axes.spines[["top", "right"]].set_visible(False)
-        figure.tight_layout()
-        for suffix, metadata in ((".svg", {"Date": None}), (".png", {"Software": None})):
-            path = out / f"{name}{suffix}"
-            figure.savefig(path, metadata=metadata)
+        for fmt in ("svg", "png"):
+            path = out / f"{name}.{fmt}"
+            path.write_bytes(render(name, bars, fmt))
             written.append(path)
-        plt.close(figure)
     return written

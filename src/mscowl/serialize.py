@@ -1,15 +1,137 @@
 """Deterministic RDF serialisation: the same graph gives the same bytes, run after run.
 
 rdflib's ``longturtle`` serialiser sorts subjects, predicates and objects and writes one
-statement per line, which keeps diffs of generated files small and meaningful.
+statement per line, which keeps diffs of generated files small and meaningful. rdflib's other
+writers (N-Triples, RDF/XML, JSON-LD) follow the store's hash-based order and name blank nodes at
+random, so they change from run to run; the writers here sort, and label blank nodes canonically.
 """
 
 from __future__ import annotations
 
-from rdflib import Graph
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from rdflib import RDF, BNode, Graph, Literal
+from rdflib.term import Node
 
 
 def write_turtle(graph: Graph) -> str:
     """Serialise ``graph`` as sorted Turtle (UTF-8 text, ending with a newline)."""
     text = graph.serialize(format="longturtle")
     return text if text.endswith("\n") else text + "\n"
+
+
+def canonical(graph: Graph) -> Graph:
+    """A copy whose blank nodes have content-derived labels (rdflib's RGDA1 canonicalisation),
+    so formats that name blank nodes give the same bytes for the same graph."""
+    from rdflib.compare import to_canonical_graph
+
+    out = Graph(bind_namespaces="none")
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace)
+    for triple in to_canonical_graph(graph):
+        out.add(triple)
+    return out
+
+
+def ntriples(graph: Graph) -> bytes:
+    """Sorted N-Triples of a canonical copy (one line per triple)."""
+    text = canonical(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return "".join(line + "\n" for line in sorted(set(text.splitlines())) if line).encode()
+
+
+def _sorted_triples(graph: Graph) -> list[tuple[Node, Node, Node]]:
+    return sorted(canonical(graph), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+
+
+def jsonld(graph: Graph, prefixes: Mapping[str, str]) -> bytes:
+    """Flattened JSON-LD with a ``@context`` of the given prefixes, sorted: one node object per
+    subject (``@id``, ``@type``, then properties as compact IRIs with expanded values)."""
+
+    def compact(iri: str) -> str:
+        for prefix, namespace in sorted(prefixes.items(), key=lambda p: -len(p[1])):
+            if iri.startswith(namespace) and iri != namespace:
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def node_id(node: Node) -> str:
+        return f"_:{node}" if isinstance(node, BNode) else compact(str(node))
+
+    nodes: dict[str, dict[str, Any]] = {}
+    for s, p, o in _sorted_triples(graph):
+        entry = nodes.setdefault(node_id(s), {"@id": node_id(s)})
+        if p == RDF.type and not isinstance(o, Literal):
+            entry.setdefault("@type", []).append(node_id(o))
+            continue
+        if isinstance(o, Literal):
+            value: dict[str, str] = {"@value": str(o)}
+            if o.language:
+                value["@language"] = o.language
+            elif o.datatype:
+                value["@type"] = compact(str(o.datatype))
+        else:
+            value = {"@id": node_id(o)}
+        entry.setdefault(compact(str(p)), []).append(value)
+    context = {p: {"@id": ns, "@prefix": True} for p, ns in sorted(prefixes.items())}
+    document = {"@context": context, "@graph": list(nodes.values())}
+    return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def rdfxml(graph: Graph, prefixes: Mapping[str, str]) -> bytes:
+    """Plain RDF/XML (one ``rdf:Description`` per subject, sorted), which the OWL API, Protégé and
+    every RDF parser read; rdflib's own RDF/XML writers do not keep a stable order."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    triples = _sorted_triples(graph)
+    namespaces: dict[str, str] = {str(RDF): "rdf"}
+    by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
+
+    def qname(iri: str) -> str:
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        namespace, local = iri[:cut], iri[cut:]
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", local):
+            raise ValueError(f"cannot write {iri} as an RDF/XML property name")
+        if namespace not in namespaces:
+            prefix = by_namespace.get(namespace, "")
+            if not prefix or prefix in namespaces.values():
+                prefix = f"ns{len(namespaces) + 1}"
+            namespaces[namespace] = prefix
+        return f"{namespaces[namespace]}:{local}"
+
+    body: list[str] = []
+    current: Node | None = None
+    for s, p, o in triples:
+        if s != current:
+            if current is not None:
+                body.append("  </rdf:Description>")
+            about = (
+                f"rdf:nodeID={quoteattr(str(s))}"
+                if isinstance(s, BNode)
+                else f"rdf:about={quoteattr(str(s))}"
+            )
+            body.append(f"  <rdf:Description {about}>")
+            current = s
+        name = qname(str(p))
+        if isinstance(o, Literal):
+            attrs = (
+                f" xml:lang={quoteattr(o.language)}"
+                if o.language
+                else f" rdf:datatype={quoteattr(str(o.datatype))}"
+                if o.datatype
+                else ""
+            )
+            body.append(f"    <{name}{attrs}>{escape(str(o))}</{name}>")
+        elif isinstance(o, BNode):
+            body.append(f"    <{name} rdf:nodeID={quoteattr(str(o))}/>")
+        else:
+            body.append(f"    <{name} rdf:resource={quoteattr(str(o))}/>")
+    if current is not None:
+        body.append("  </rdf:Description>")
+    declarations = "".join(
+        f"\n    xmlns:{prefix}={quoteattr(ns)}"
+        for ns, prefix in sorted(namespaces.items(), key=lambda kv: kv[1])
+    )
+    head = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{declarations}>\n'
+    return (head + "\n".join(body) + "\n</rdf:RDF>\n").encode("utf-8")

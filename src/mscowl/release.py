@@ -1,0 +1,387 @@
+"""Versioned releases: ontology base and full, knowledge graph, shapes, queries, VoID/DCAT,
+HTML documentation, a diff against the previous release, checksums, and w3id redirects.
+
+``mscowl release --version V`` writes a folder (atomically: a temporary sibling, then a rename):
+
+- ``ontology/msc-cancer-base.{ttl,owl,jsonld}``: own axioms, imports declared, not merged
+  (with ``ontology/imports/`` and ``catalog-v001.xml`` so it resolves offline);
+- ``ontology/msc-cancer-full.{ttl,owl,jsonld}``: imports merged and the class hierarchy HermiT
+  infers materialised;
+- ``data/msc-cancer-kg.{ttl,nt,jsonld}``: the knowledge graph;
+- ``shapes/``, ``queries/`` (with ``catalogue.ttl``), ``void.ttl``, ``docs/`` (HTML),
+  ``release-diff.md`` and ``SHA256SUMS``.
+
+Each ontology carries ``owl:versionIRI <https://w3id.org/mscowl/releases/V/...>`` and
+``owl:versionInfo "V"``. Every serialisation is deterministic (see :mod:`mscowl.serialize`), so
+the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from mscowl.errors import InputError
+from mscowl.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, compress
+from mscowl.serialize import jsonld, ntriples, rdfxml, write_turtle
+
+RELEASES: Final = BASE + "releases/"
+BASE_IRI: Final = BASE + "msc-cancer-base.owl"
+DATA_NS: Final = BASE + "data/"
+VOID: Final = Namespace("http://rdfs.org/ns/void#")
+DCAT: Final = Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS: Final = Namespace("http://purl.org/dc/terms/")
+LICENSE: Final = URIRef("https://creativecommons.org/licenses/by/4.0/")
+#: The formats every RDF artefact is written in: suffix → (media type, writer name).
+FORMATS: Final = {
+    ".ttl": "text/turtle",
+    ".owl": "application/rdf+xml",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+}
+#: Prefixes written into the JSON-LD contexts and RDF/XML declarations.
+RELEASE_PREFIXES: Final = {**PREFIXES, "data": DATA_NS}
+
+
+@dataclass(frozen=True)
+class ReleaseInputs:
+    """What a release is made from."""
+
+    version: str
+    date: dt.date
+    ontology: Path
+    seeds: Path
+    shapes: Path
+    queries: Path
+    previous: Path | None = None
+    endpoint: str | None = None
+
+
+def version_iri(version: str, name: str) -> URIRef:
+    return URIRef(f"{RELEASES}{version}/{name}")
+
+
+def check_version(version: str) -> str:
+    """Versions are dates (2026-11-29) or semantic versions (1.2.0), usable in an IRI path."""
+    import re
+
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|v?[0-9]+\.[0-9]+\.[0-9]+([.-][A-Za-z0-9]+)?",
+                        version):
+        raise InputError(f"found version '{version}'; expected a date (2026-11-29) or a "
+                         "semantic version (1.2.0)")
+    return version
+
+
+def _with_header(graph: Graph, old_iri: URIRef, iri: URIRef, version: str, name: str) -> Graph:
+    """A copy of ``graph`` whose ontology header has the release IRIs and version."""
+    out = Graph(bind_namespaces="none")
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace)
+    for s, p, o in graph:
+        if s == old_iri:
+            if p in (OWL.versionIRI, OWL.versionInfo):
+                continue
+            s = iri
+        out.add((s, p, o))
+    out.add((iri, RDF.type, OWL.Ontology))
+    out.add((iri, OWL.versionIRI, version_iri(version, name)))
+    out.add((iri, OWL.versionInfo, Literal(version)))
+    return out
+
+
+def full_ontology(closure: Graph, main_iri: URIRef) -> tuple[Graph, int]:
+    """The import closure merged into one ontology, with HermiT's inferred class hierarchy
+    materialised; returns the graph and the number of inferred axioms added."""
+    from mscowl.reasoning import run_hermit
+
+    headers = {s for s in closure.subjects(RDF.type, OWL.Ontology) if s != main_iri}
+    merged = Graph(bind_namespaces="none")
+    for prefix, namespace in closure.namespaces():
+        merged.bind(prefix, namespace)
+    for s, p, o in closure:
+        if p == OWL.imports or s in headers:
+            continue
+        merged.add((s, p, o))
+    result = run_hermit(merged)
+    if not result.consistent:
+        raise InputError(f"HermiT finds the ontology inconsistent: {result.message}")
+    added = 0
+    for sub, sup in result.inferred_subclasses:
+        triple = (URIRef(sub), RDFS.subClassOf, URIRef(sup))
+        if triple not in merged and sub != sup:
+            merged.add(triple)
+            added += 1
+    return merged, added
+
+
+def rdf_files(stem: str, graph: Graph) -> dict[str, bytes]:
+    """Turtle, RDF/XML (.owl) and JSON-LD of a graph."""
+    return {
+        f"{stem}.ttl": write_turtle(graph).encode("utf-8"),
+        f"{stem}.owl": rdfxml(graph, RELEASE_PREFIXES),
+        f"{stem}.jsonld": jsonld(graph, RELEASE_PREFIXES),
+    }
+
+
+def make_release(inputs: ReleaseInputs) -> dict[str, bytes]:
+    """Every file of the release, by relative path."""
+    from mscowl.build import build_knowledge_graph
+    from mscowl.ontology import load_ontology
+    from mscowl.query import catalogue, catalogue_graph
+    from mscowl.sparql import store_of
+    from mscowl.validate import parse_files, shape_files
+
+    version = check_version(inputs.version)
+    loaded = load_ontology(inputs.ontology)
+    main_iri = loaded.iri or URIRef(ONTOLOGY_IRI)
+    files: dict[str, bytes] = {}
+
+    base = _with_header(loaded.main, main_iri, URIRef(BASE_IRI), version, "msc-cancer-base.owl")
+    files |= {f"ontology/{k}": v for k, v in rdf_files("msc-cancer-base", base).items()}
+    ontology_dir = inputs.ontology.parent
+    for module in sorted((ontology_dir / "imports").glob("*_import.ttl")):
+        files[f"ontology/imports/{module.name}"] = module.read_bytes()
+    catalog = ontology_dir / "catalog-v001.xml"
+    if catalog.is_file():
+        files["ontology/catalog-v001.xml"] = catalog.read_bytes()
+
+    merged, _ = full_ontology(loaded.closure, main_iri)
+    full = _with_header(merged, main_iri, main_iri, version, "msc-cancer.owl")
+    files |= {f"ontology/{k}": v for k, v in rdf_files("msc-cancer-full", full).items()}
+
+    kg = build_knowledge_graph(inputs.seeds, ontology=inputs.ontology).graph()
+    files |= {f"data/{k}": v for k, v in rdf_files("msc-cancer-kg", kg).items()
+              if not k.endswith(".owl")}
+    files["data/msc-cancer-kg.nt"] = ntriples(kg)
+
+    shapes = parse_files(shape_files([inputs.shapes]), "shapes")
+    for path in shape_files([inputs.shapes]):
+        files[f"shapes/{path.name}"] = path.read_bytes()
+    queries = catalogue(inputs.queries)
+    for query in queries.values():
+        assert query.path is not None
+        files[f"queries/{query.path.name}"] = query.path.read_bytes()
+    files["queries/catalogue.ttl"] = write_turtle(catalogue_graph(queries.values())).encode()
+
+    files["void.ttl"] = write_turtle(void_description(kg, version, inputs.date,
+                                                      inputs.endpoint)).encode("utf-8")
+
+    from mscowl.charts import chart_data, draw_svg
+    from mscowl.docs import documentation
+
+    store = store_of([kg, loaded.closure])
+    charts = draw_svg(chart_data(store, queries))
+    files |= documentation(full, loaded.main, kg, shapes, queries, store, charts, version)
+
+    previous = inputs.previous
+    files["release-diff.md"] = release_diff(base, kg, previous, version).encode("utf-8")
+    files["SHA256SUMS"] = checksums(files)
+    return files
+
+
+def checksums(files: dict[str, bytes]) -> bytes:
+    """``sha256sum``-compatible lines for every file, sorted by path."""
+    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+                   for name, data in sorted(files.items())).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# VoID / DCAT
+
+
+def void_description(kg: Graph, version: str, date: dt.date, endpoint: str | None) -> Graph:
+    """A VoID and DCAT description of the knowledge graph of this release."""
+    base = f"{RELEASES}{version}/"
+    dataset = URIRef(base + "void.ttl#dataset")
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS),
+                              ("xsd", XSD), ("owl", OWL), ("rdf", RDF), ("rdfs", RDFS),
+                              ("MSCO", PREFIXES["MSCO"]), ("data", DATA_NS)):
+        graph.bind(prefix, namespace)
+    add = graph.add
+    add((dataset, RDF.type, VOID.Dataset))
+    add((dataset, RDF.type, DCAT.Dataset))
+    add((dataset, DCTERMS.title, Literal("MSC-cancer knowledge graph", lang="en")))
+    add((dataset, DCTERMS.description, Literal(
+        "Curated facts on mesenchymal stem/stromal cells (MSCs) in cancer therapy: tissue "
+        "sources, lineages, marker panels, mechanisms, pathways, strategies, products and "
+        "clinical trials, each with its source and evidence code. Built from the review by Lan, "
+        "Luo and Wei (J Hematol Oncol 2021;14:195) and the sources it names.", lang="en")))
+    add((dataset, DCTERMS.license, LICENSE))
+    add((dataset, DCTERMS.source, URIRef("https://doi.org/10.1186/s13045-021-01208-w")))
+    add((dataset, DCTERMS.issued, Literal(date.isoformat(), datatype=XSD.date)))
+    add((dataset, OWL.versionInfo, Literal(version)))
+    add((dataset, DCAT.version, Literal(version)))
+    add((dataset, VOID.vocabulary, URIRef(ONTOLOGY_IRI)))
+    add((dataset, VOID.uriSpace, Literal(DATA_NS)))
+    add((dataset, VOID.triples, Literal(len(kg), datatype=XSD.integer)))
+    subjects = set(kg.subjects())
+    add((dataset, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
+    classes = Counter(o for s, o in kg.subject_objects(RDF.type) if isinstance(o, URIRef))
+    for cls, count in sorted(classes.items()):
+        partition = URIRef(f"{base}void.ttl#class-{(compress(str(cls)) or str(cls)).replace(':', '_')}")
+        add((dataset, VOID.classPartition, partition))
+        add((partition, VOID["class"], cls))
+        add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
+    for example in ("trial/NCT03298763", "product/celyvir", "mechanism/ccl5-breast-metastasis"):
+        if (URIRef(DATA_NS + example), None, None) in kg:
+            add((dataset, VOID.exampleResource, URIRef(DATA_NS + example)))
+    if endpoint:
+        add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
+    for suffix in (".nt", ".ttl", ".jsonld"):
+        url = URIRef(f"{base}data/msc-cancer-kg{suffix}")
+        add((dataset, VOID.dataDump, url))
+        distribution = URIRef(f"{base}void.ttl#distribution-{suffix[1:]}")
+        add((dataset, DCAT.distribution, distribution))
+        add((distribution, RDF.type, DCAT.Distribution))
+        add((distribution, DCAT.downloadURL, url))
+        add((distribution, DCAT.mediaType, Literal(FORMATS[suffix])))
+        add((distribution, DCTERMS.license, LICENSE))
+    return graph
+
+
+# --------------------------------------------------------------------------------------------
+# Release diff
+
+
+def release_diff(base: Graph, kg: Graph, previous: Path | None, version: str) -> str:
+    """Markdown: what changed in the ontology terms and the knowledge graph since ``previous``."""
+    lines = [f"# Changes in release {version}", ""]
+    if previous is None:
+        lines += ["First release: no previous release to compare with.", ""]
+        return "\n".join(lines)
+    old_base = Graph().parse(previous / "ontology" / "msc-cancer-base.ttl")
+    old_kg = Graph().parse(previous / "data" / "msc-cancer-kg.nt", format="nt")
+    lines += [f"Compared with the release in `{previous.name}`.", "", "## Ontology", ""]
+    lines += _term_changes(old_base, base)
+    lines += ["", "## Knowledge graph", ""]
+    lines += _kg_changes(old_kg, kg)
+    return "\n".join(lines) + "\n"
+
+
+def _terms(graph: Graph) -> dict[Node, tuple[str, str, str]]:
+    kinds = {OWL.Class: "class", OWL.ObjectProperty: "object property",
+             OWL.DatatypeProperty: "data property", OWL.AnnotationProperty: "annotation property"}
+    terms = {}
+    definition = URIRef(PREFIXES["IAO"] + "0000115")
+    for kind, name in kinds.items():
+        for term in graph.subjects(RDF.type, kind):
+            if isinstance(term, URIRef) and str(term).startswith(PREFIXES["MSCO"]):
+                terms[term] = (name, str(graph.value(term, RDFS.label) or ""),
+                               str(graph.value(term, definition) or ""))
+    return terms
+
+
+def _term_changes(old: Graph, new: Graph) -> list[str]:
+    before, after = _terms(old), _terms(new)
+
+    def name(term: Node, info: tuple[str, str, str]) -> str:
+        return f"`{compress(str(term))}` {info[1]} ({info[0]})"
+
+    added = [name(t, after[t]) for t in sorted(set(after) - set(before))]
+    removed = [name(t, before[t]) for t in sorted(set(before) - set(after))]
+    relabelled = [f"`{compress(str(t))}`: '{before[t][1]}' → '{after[t][1]}'"
+                  for t in sorted(set(before) & set(after)) if before[t][1] != after[t][1]]
+    redefined = [name(t, after[t]) for t in sorted(set(before) & set(after))
+                 if before[t][2] != after[t][2]]
+    lines = []
+    for title, items in (("Added", added), ("Removed", removed), ("Relabelled", relabelled),
+                         ("Redefined", redefined)):
+        lines.append(f"### {title} ({len(items)})")
+        lines.append("")
+        lines += [f"- {item}" for item in items] or ["- none"]
+        lines.append("")
+    return lines
+
+
+def _kg_changes(old: Graph, new: Graph) -> list[str]:
+    old_triples, new_triples = set(old), set(new)
+    added, removed = new_triples - old_triples, old_triples - new_triples
+
+    def per_class(triples: Iterable[tuple[Node, Node, Node]], graph: Graph) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for s, _, _ in triples:
+            types = sorted(compress(str(t)) or str(t) for t in graph.objects(s, RDF.type)
+                           if str(t).startswith(PREFIXES["MSCO"]))
+            counts[types[0] if types else "(untyped)"] += 1
+        return counts
+
+    plus, minus = per_class(added, new), per_class(removed, old)
+    lines = [f"{len(added)} triples added, {len(removed)} removed "
+             f"({len(old_triples)} → {len(new_triples)}).", "",
+             "| class of the subject | added | removed |", "|---|---|---|"]
+    for cls in sorted(set(plus) | set(minus)):
+        lines.append(f"| `{cls}` | {plus.get(cls, 0)} | {minus.get(cls, 0)} |")
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# w3id content negotiation
+
+
+def htaccess(version: str, prefix: str = "/mscowl") -> str:
+    """Apache rules for the w3id namespace: HTML for browsers, Turtle, RDF/XML or JSON-LD by
+    Accept header, for the ontology IRI, term IRIs, data IRIs and versioned release paths.
+
+    ``prefix`` is the path of the namespace on the server (``/mscowl`` on w3id.org); releases
+    are served from ``<prefix>/releases/<version>/`` and ``latest`` is ``version``.
+    """
+    p = prefix.rstrip("/")
+    rel = f"{p}/releases"
+    return f"""# Content negotiation for https://w3id.org/mscowl/ (generated by `mscowl release`).
+# Latest release: {version}
+Options -MultiViews
+AddType text/turtle .ttl
+AddType application/rdf+xml .owl
+AddType application/n-triples .nt
+AddType application/ld+json .jsonld
+AddType text/html .html
+AddCharset utf-8 .ttl .nt .jsonld .html
+
+RewriteEngine on
+
+# The latest release is an alias of {version}.
+RewriteRule ^releases/latest/(.*)$ {rel}/{version}/$1 [R=302,L]
+
+# Version IRIs: releases/V/msc-cancer.owl and releases/V/msc-cancer-base.owl.
+RewriteCond %{{HTTP_ACCEPT}} text/html
+RewriteRule ^releases/([^/]+)/msc-cancer(-base)?\\.owl$ {rel}/$1/docs/index.html [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} text/turtle
+RewriteRule ^releases/([^/]+)/msc-cancer\\.owl$ {rel}/$1/ontology/msc-cancer-full.ttl [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} application/ld\\+json
+RewriteRule ^releases/([^/]+)/msc-cancer\\.owl$ {rel}/$1/ontology/msc-cancer-full.jsonld [R=303,L]
+RewriteRule ^releases/([^/]+)/msc-cancer\\.owl$ {rel}/$1/ontology/msc-cancer-full.owl [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} text/turtle
+RewriteRule ^releases/([^/]+)/msc-cancer-base\\.owl$ {rel}/$1/ontology/msc-cancer-base.ttl [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} application/ld\\+json
+RewriteRule ^releases/([^/]+)/msc-cancer-base\\.owl$ {rel}/$1/ontology/msc-cancer-base.jsonld [R=303,L]
+RewriteRule ^releases/([^/]+)/msc-cancer-base\\.owl$ {rel}/$1/ontology/msc-cancer-base.owl [R=303,L]
+
+# The ontology IRI and term IRIs (MSCO_NNNNNNN): documentation or the latest full ontology.
+RewriteCond %{{HTTP_ACCEPT}} text/html
+RewriteRule ^msc-cancer\\.owl$ {rel}/{version}/docs/index.html [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} text/html
+RewriteRule ^(MSCO_[0-9]{{7}})$ {rel}/{version}/docs/ontology.html#$1 [R=303,NE,L]
+RewriteCond %{{HTTP_ACCEPT}} text/turtle
+RewriteRule ^(msc-cancer\\.owl|MSCO_[0-9]{{7}})$ {rel}/{version}/ontology/msc-cancer-full.ttl [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} application/ld\\+json
+RewriteRule ^(msc-cancer\\.owl|MSCO_[0-9]{{7}})$ {rel}/{version}/ontology/msc-cancer-full.jsonld [R=303,L]
+RewriteRule ^(msc-cancer\\.owl|MSCO_[0-9]{{7}})$ {rel}/{version}/ontology/msc-cancer-full.owl [R=303,L]
+
+# Knowledge-graph IRIs (data/<kind>/<id>): documentation or the latest dump.
+RewriteCond %{{HTTP_ACCEPT}} text/html
+RewriteRule ^data/.+$ {rel}/{version}/docs/index.html [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} application/ld\\+json
+RewriteRule ^data/.+$ {rel}/{version}/data/msc-cancer-kg.jsonld [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} application/n-triples
+RewriteRule ^data/.+$ {rel}/{version}/data/msc-cancer-kg.nt [R=303,L]
+RewriteRule ^data/.+$ {rel}/{version}/data/msc-cancer-kg.ttl [R=303,L]
+"""
