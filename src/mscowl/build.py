@@ -352,7 +352,8 @@ def serialise(kg: KnowledgeGraph) -> dict[str, bytes]:
 
 
 def write_outputs(files: dict[str, bytes], out: Path) -> None:
-    """Write ``files`` into ``out`` atomically: a temporary sibling directory, then a rename.
+    """Write ``files`` (relative paths → bytes) into ``out`` atomically: a temporary sibling
+    directory, then a rename.
 
     A failure before the final rename leaves ``out`` exactly as it was.
     """
@@ -361,7 +362,9 @@ def write_outputs(files: dict[str, bytes], out: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for name, data in files.items():
-            (staging / name).write_bytes(data)
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             old.rmdir()

@@ -495,6 +495,154 @@ def _local_data(data: tuple[Path, ...], seeds: Path) -> tuple[list[Path], Path]:
     return files, seeds
 
 
+@main.command()
+@click.option("--version", "version", default=None, help="Release version. Default: today's date.")
+@click.option(
+    "--date",
+    "date_text",
+    default=None,
+    help="Release date (YYYY-MM-DD). Default: the version if it is a date, else today.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Release folder. Default: build/releases/<version>.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The previous release folder, for release-diff.md.",
+)
+@click.option("--endpoint", default=None, help="SPARQL endpoint to announce in the VoID file.")
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
+@click.option(
+    "--ontology",
+    "ontology_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_ONTOLOGY,
+    show_default=True,
+)
+@reports_errors
+def release(
+    version: str | None,
+    date_text: str | None,
+    out: Path | None,
+    previous: Path | None,
+    endpoint: str | None,
+    seeds: Path,
+    ontology_path: Path,
+) -> None:
+    """Write a versioned release: ontology base and full, knowledge graph, shapes, queries,
+    VoID, HTML documentation, release diff, w3id rules and SHA256SUMS (atomically)."""
+    import datetime as dt
+
+    from mscowl.build import write_outputs
+    from mscowl.release import ReleaseInputs, check_version, make_release
+    from mscowl.shipped import QUERIES, SHAPES
+
+    today = dt.date.today()
+    version = check_version(version or today.isoformat())
+    try:
+        date = dt.date.fromisoformat(date_text or version)
+    except ValueError:
+        if date_text:
+            raise InputError(f"found --date '{date_text}'; expected YYYY-MM-DD") from None
+        date = today
+    _, seeds = _local_data((), seeds)
+    inputs = ReleaseInputs(version, date, ontology_path, seeds, SHAPES, QUERIES, previous, endpoint)
+    target = out or Path("build") / "releases" / version
+    built = make_release(inputs)
+    write_outputs(built, target)
+    click.echo(f"wrote release {version} ({len(built)} files) into {target}/")
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    help="Graph Store Protocol URL of the server (Oxigraph: http://host:7878/store; Fuseki: "
+    "http://host:3030/DATASET/data; GraphDB: "
+    "http://host:7200/repositories/REPO/rdf-graphs/service; Virtuoso: "
+    "http://host:8890/sparql-graph-crud-auth).",
+)
+@click.option(
+    "--query-endpoint",
+    default=None,
+    help="SPARQL query URL used to verify the counts. Default: the store URL with /store "
+    "replaced by /query (Oxigraph), or /data by /sparql (Fuseki).",
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    default="https://w3id.org/mscowl/data/",
+    show_default=True,
+    help="Named graph for the knowledge graph.",
+)
+@click.option(
+    "--ontology-graph",
+    default="https://w3id.org/mscowl/msc-cancer.owl",
+    show_default=True,
+    help="Named graph for the ontology with its imports.",
+)
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
+@click.option(
+    "--data",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Knowledge-graph files to publish. Default: build/knowledge-graph.nt, else the seeds.",
+)
+@click.option(
+    "--ontology",
+    "ontology_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_ONTOLOGY,
+    show_default=True,
+)
+@reports_errors
+def publish(
+    endpoint: str,
+    query_endpoint: str | None,
+    graph_iri: str,
+    ontology_graph: str,
+    seeds: Path,
+    data: tuple[Path, ...],
+    ontology_path: Path,
+) -> None:
+    """Load the ontology and the knowledge graph into a SPARQL server (Graph Store Protocol PUT:
+    each named graph is replaced, so publishing twice is idempotent), then verify the counts."""
+    from mscowl.ontology import load_ontology
+    from mscowl.serialize import ntriples
+    from mscowl.sparql import count_triples, put_graph
+    from mscowl.validate import fresh_build, parse_files
+
+    files, seeds = _local_data(data, seeds)
+    kg = parse_files(files, "data") if files else fresh_build(seeds, ontology_path)[0]
+    closure = load_ontology(ontology_path).closure
+    verify = query_endpoint or _query_url(endpoint)
+    for iri, graph, what in (
+        (graph_iri, kg, "knowledge graph"),
+        (ontology_graph, closure, "ontology"),
+    ):
+        body = ntriples(graph)
+        status = put_graph(endpoint, iri, body)
+        expected = body.count(b"\n")
+        found = count_triples(verify, iri)
+        if found != expected:
+            raise CheckFailedError(
+                f"{what}: the server holds {found} triples in <{iri}>, expected {expected}"
+            )
+        click.echo(f"published {what}: {expected} triples into <{iri}> (HTTP {status})")
+
+
+def _query_url(store_url: str) -> str:
+    for old, new in (("/store", "/query"), ("/data", "/sparql"), ("/rdf-graphs/service", "")):
+        if store_url.rstrip("/").endswith(old):
+            return store_url.rstrip("/")[: -len(old)] + new
+    raise InputError(f"cannot derive the query URL from {store_url}; give --query-endpoint")
+
+
 #: Rows from which `mscowl build` shows a progress bar (on a terminal).
 PROGRESS_THRESHOLD = 2000
 

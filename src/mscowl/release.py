@@ -73,10 +73,12 @@ def check_version(version: str) -> str:
     """Versions are dates (2026-11-29) or semantic versions (1.2.0), usable in an IRI path."""
     import re
 
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|v?[0-9]+\.[0-9]+\.[0-9]+([.-][A-Za-z0-9]+)?",
-                        version):
-        raise InputError(f"found version '{version}'; expected a date (2026-11-29) or a "
-                         "semantic version (1.2.0)")
+    if not re.fullmatch(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}|v?[0-9]+\.[0-9]+\.[0-9]+([.-][A-Za-z0-9]+)?", version
+    ):
+        raise InputError(
+            f"found version '{version}'; expected a date (2026-11-29) or a semantic version (1.2.0)"
+        )
     return version
 
 
@@ -158,8 +160,9 @@ def make_release(inputs: ReleaseInputs) -> dict[str, bytes]:
     files |= {f"ontology/{k}": v for k, v in rdf_files("msc-cancer-full", full).items()}
 
     kg = build_knowledge_graph(inputs.seeds, ontology=inputs.ontology).graph()
-    files |= {f"data/{k}": v for k, v in rdf_files("msc-cancer-kg", kg).items()
-              if not k.endswith(".owl")}
+    files |= {
+        f"data/{k}": v for k, v in rdf_files("msc-cancer-kg", kg).items() if not k.endswith(".owl")
+    }
     files["data/msc-cancer-kg.nt"] = ntriples(kg)
 
     shapes = parse_files(shape_files([inputs.shapes]), "shapes")
@@ -171,8 +174,9 @@ def make_release(inputs: ReleaseInputs) -> dict[str, bytes]:
         files[f"queries/{query.path.name}"] = query.path.read_bytes()
     files["queries/catalogue.ttl"] = write_turtle(catalogue_graph(queries.values())).encode()
 
-    files["void.ttl"] = write_turtle(void_description(kg, version, inputs.date,
-                                                      inputs.endpoint)).encode("utf-8")
+    files["void.ttl"] = write_turtle(
+        void_description(kg, version, inputs.date, inputs.endpoint)
+    ).encode("utf-8")
 
     from mscowl.charts import chart_data, draw_svg
     from mscowl.docs import documentation
@@ -183,14 +187,16 @@ def make_release(inputs: ReleaseInputs) -> dict[str, bytes]:
 
     previous = inputs.previous
     files["release-diff.md"] = release_diff(base, kg, previous, version).encode("utf-8")
+    files["w3id/.htaccess"] = htaccess(version).encode("utf-8")
     files["SHA256SUMS"] = checksums(files)
     return files
 
 
 def checksums(files: dict[str, bytes]) -> bytes:
     """``sha256sum``-compatible lines for every file, sorted by path."""
-    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                   for name, data in sorted(files.items())).encode("utf-8")
+    return "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
+    ).encode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,19 +208,35 @@ def void_description(kg: Graph, version: str, date: dt.date, endpoint: str | Non
     base = f"{RELEASES}{version}/"
     dataset = URIRef(base + "void.ttl#dataset")
     graph = Graph(bind_namespaces="none")
-    for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS),
-                              ("xsd", XSD), ("owl", OWL), ("rdf", RDF), ("rdfs", RDFS),
-                              ("MSCO", PREFIXES["MSCO"]), ("data", DATA_NS)):
+    for prefix, namespace in (
+        ("void", VOID),
+        ("dcat", DCAT),
+        ("dcterms", DCTERMS),
+        ("xsd", XSD),
+        ("owl", OWL),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("MSCO", PREFIXES["MSCO"]),
+        ("data", DATA_NS),
+    ):
         graph.bind(prefix, namespace)
     add = graph.add
     add((dataset, RDF.type, VOID.Dataset))
     add((dataset, RDF.type, DCAT.Dataset))
     add((dataset, DCTERMS.title, Literal("MSC-cancer knowledge graph", lang="en")))
-    add((dataset, DCTERMS.description, Literal(
-        "Curated facts on mesenchymal stem/stromal cells (MSCs) in cancer therapy: tissue "
-        "sources, lineages, marker panels, mechanisms, pathways, strategies, products and "
-        "clinical trials, each with its source and evidence code. Built from the review by Lan, "
-        "Luo and Wei (J Hematol Oncol 2021;14:195) and the sources it names.", lang="en")))
+    add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Curated facts on mesenchymal stem/stromal cells (MSCs) in cancer therapy: tissue "
+                "sources, lineages, marker panels, mechanisms, pathways, strategies, products and "
+                "clinical trials, each with its source and evidence code. Built from the review by "
+                "Lan, Luo and Wei (J Hematol Oncol 2021;14:195) and the sources it names.",
+                lang="en",
+            ),
+        )
+    )
     add((dataset, DCTERMS.license, LICENSE))
     add((dataset, DCTERMS.source, URIRef("https://doi.org/10.1186/s13045-021-01208-w")))
     add((dataset, DCTERMS.issued, Literal(date.isoformat(), datatype=XSD.date)))
@@ -227,7 +249,9 @@ def void_description(kg: Graph, version: str, date: dt.date, endpoint: str | Non
     add((dataset, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
     classes = Counter(o for s, o in kg.subject_objects(RDF.type) if isinstance(o, URIRef))
     for cls, count in sorted(classes.items()):
-        partition = URIRef(f"{base}void.ttl#class-{(compress(str(cls)) or str(cls)).replace(':', '_')}")
+        partition = URIRef(
+            f"{base}void.ttl#class-{(compress(str(cls)) or str(cls)).replace(':', '_')}"
+        )
         add((dataset, VOID.classPartition, partition))
         add((partition, VOID["class"], cls))
         add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
@@ -268,15 +292,22 @@ def release_diff(base: Graph, kg: Graph, previous: Path | None, version: str) ->
 
 
 def _terms(graph: Graph) -> dict[Node, tuple[str, str, str]]:
-    kinds = {OWL.Class: "class", OWL.ObjectProperty: "object property",
-             OWL.DatatypeProperty: "data property", OWL.AnnotationProperty: "annotation property"}
-    terms = {}
+    kinds = {
+        OWL.Class: "class",
+        OWL.ObjectProperty: "object property",
+        OWL.DatatypeProperty: "data property",
+        OWL.AnnotationProperty: "annotation property",
+    }
+    terms: dict[Node, tuple[str, str, str]] = {}
     definition = URIRef(PREFIXES["IAO"] + "0000115")
     for kind, name in kinds.items():
         for term in graph.subjects(RDF.type, kind):
             if isinstance(term, URIRef) and str(term).startswith(PREFIXES["MSCO"]):
-                terms[term] = (name, str(graph.value(term, RDFS.label) or ""),
-                               str(graph.value(term, definition) or ""))
+                terms[term] = (
+                    name,
+                    str(graph.value(term, RDFS.label) or ""),
+                    str(graph.value(term, definition) or ""),
+                )
     return terms
 
 
@@ -286,15 +317,25 @@ def _term_changes(old: Graph, new: Graph) -> list[str]:
     def name(term: Node, info: tuple[str, str, str]) -> str:
         return f"`{compress(str(term))}` {info[1]} ({info[0]})"
 
-    added = [name(t, after[t]) for t in sorted(set(after) - set(before))]
-    removed = [name(t, before[t]) for t in sorted(set(before) - set(after))]
-    relabelled = [f"`{compress(str(t))}`: '{before[t][1]}' → '{after[t][1]}'"
-                  for t in sorted(set(before) & set(after)) if before[t][1] != after[t][1]]
-    redefined = [name(t, after[t]) for t in sorted(set(before) & set(after))
-                 if before[t][2] != after[t][2]]
+    added = [name(t, after[t]) for t in sorted(set(after) - set(before), key=str)]
+    removed = [name(t, before[t]) for t in sorted(set(before) - set(after), key=str)]
+    relabelled = [
+        f"`{compress(str(t))}`: '{before[t][1]}' → '{after[t][1]}'"
+        for t in sorted(set(before) & set(after), key=str)
+        if before[t][1] != after[t][1]
+    ]
+    redefined = [
+        name(t, after[t])
+        for t in sorted(set(before) & set(after), key=str)
+        if before[t][2] != after[t][2]
+    ]
     lines = []
-    for title, items in (("Added", added), ("Removed", removed), ("Relabelled", relabelled),
-                         ("Redefined", redefined)):
+    for title, items in (
+        ("Added", added),
+        ("Removed", removed),
+        ("Relabelled", relabelled),
+        ("Redefined", redefined),
+    ):
         lines.append(f"### {title} ({len(items)})")
         lines.append("")
         lines += [f"- {item}" for item in items] or ["- none"]
@@ -309,15 +350,22 @@ def _kg_changes(old: Graph, new: Graph) -> list[str]:
     def per_class(triples: Iterable[tuple[Node, Node, Node]], graph: Graph) -> Counter[str]:
         counts: Counter[str] = Counter()
         for s, _, _ in triples:
-            types = sorted(compress(str(t)) or str(t) for t in graph.objects(s, RDF.type)
-                           if str(t).startswith(PREFIXES["MSCO"]))
+            types = sorted(
+                compress(str(t)) or str(t)
+                for t in graph.objects(s, RDF.type)
+                if str(t).startswith(PREFIXES["MSCO"])
+            )
             counts[types[0] if types else "(untyped)"] += 1
         return counts
 
     plus, minus = per_class(added, new), per_class(removed, old)
-    lines = [f"{len(added)} triples added, {len(removed)} removed "
-             f"({len(old_triples)} → {len(new_triples)}).", "",
-             "| class of the subject | added | removed |", "|---|---|---|"]
+    lines = [
+        f"{len(added)} triples added, {len(removed)} removed "
+        f"({len(old_triples)} → {len(new_triples)}).",
+        "",
+        "| class of the subject | added | removed |",
+        "|---|---|---|",
+    ]
     for cls in sorted(set(plus) | set(minus)):
         lines.append(f"| `{cls}` | {plus.get(cls, 0)} | {minus.get(cls, 0)} |")
     return lines
@@ -336,6 +384,12 @@ def htaccess(version: str, prefix: str = "/mscowl") -> str:
     """
     p = prefix.rstrip("/")
     rel = f"{p}/releases"
+    latest = f"{rel}/{version}/ontology"
+    each = f"{rel}/$1/ontology"
+    term = "^(msc-cancer\\.owl|MSCO_[0-9]{7})$"
+    base = "^releases/([^/]+)/msc-cancer-base\\.owl$"
+    full = "^releases/([^/]+)/msc-cancer\\.owl$"
+    json = "application/ld\\+json"
     return f"""# Content negotiation for https://w3id.org/mscowl/ (generated by `mscowl release`).
 # Latest release: {version}
 Options -MultiViews
@@ -355,15 +409,15 @@ RewriteRule ^releases/latest/(.*)$ {rel}/{version}/$1 [R=302,L]
 RewriteCond %{{HTTP_ACCEPT}} text/html
 RewriteRule ^releases/([^/]+)/msc-cancer(-base)?\\.owl$ {rel}/$1/docs/index.html [R=303,L]
 RewriteCond %{{HTTP_ACCEPT}} text/turtle
-RewriteRule ^releases/([^/]+)/msc-cancer\\.owl$ {rel}/$1/ontology/msc-cancer-full.ttl [R=303,L]
-RewriteCond %{{HTTP_ACCEPT}} application/ld\\+json
-RewriteRule ^releases/([^/]+)/msc-cancer\\.owl$ {rel}/$1/ontology/msc-cancer-full.jsonld [R=303,L]
-RewriteRule ^releases/([^/]+)/msc-cancer\\.owl$ {rel}/$1/ontology/msc-cancer-full.owl [R=303,L]
+RewriteRule {full} {each}/msc-cancer-full.ttl [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} {json}
+RewriteRule {full} {each}/msc-cancer-full.jsonld [R=303,L]
+RewriteRule {full} {each}/msc-cancer-full.owl [R=303,L]
 RewriteCond %{{HTTP_ACCEPT}} text/turtle
-RewriteRule ^releases/([^/]+)/msc-cancer-base\\.owl$ {rel}/$1/ontology/msc-cancer-base.ttl [R=303,L]
-RewriteCond %{{HTTP_ACCEPT}} application/ld\\+json
-RewriteRule ^releases/([^/]+)/msc-cancer-base\\.owl$ {rel}/$1/ontology/msc-cancer-base.jsonld [R=303,L]
-RewriteRule ^releases/([^/]+)/msc-cancer-base\\.owl$ {rel}/$1/ontology/msc-cancer-base.owl [R=303,L]
+RewriteRule {base} {each}/msc-cancer-base.ttl [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} {json}
+RewriteRule {base} {each}/msc-cancer-base.jsonld [R=303,L]
+RewriteRule {base} {each}/msc-cancer-base.owl [R=303,L]
 
 # The ontology IRI and term IRIs (MSCO_NNNNNNN): documentation or the latest full ontology.
 RewriteCond %{{HTTP_ACCEPT}} text/html
@@ -371,15 +425,15 @@ RewriteRule ^msc-cancer\\.owl$ {rel}/{version}/docs/index.html [R=303,L]
 RewriteCond %{{HTTP_ACCEPT}} text/html
 RewriteRule ^(MSCO_[0-9]{{7}})$ {rel}/{version}/docs/ontology.html#$1 [R=303,NE,L]
 RewriteCond %{{HTTP_ACCEPT}} text/turtle
-RewriteRule ^(msc-cancer\\.owl|MSCO_[0-9]{{7}})$ {rel}/{version}/ontology/msc-cancer-full.ttl [R=303,L]
-RewriteCond %{{HTTP_ACCEPT}} application/ld\\+json
-RewriteRule ^(msc-cancer\\.owl|MSCO_[0-9]{{7}})$ {rel}/{version}/ontology/msc-cancer-full.jsonld [R=303,L]
-RewriteRule ^(msc-cancer\\.owl|MSCO_[0-9]{{7}})$ {rel}/{version}/ontology/msc-cancer-full.owl [R=303,L]
+RewriteRule {term} {latest}/msc-cancer-full.ttl [R=303,L]
+RewriteCond %{{HTTP_ACCEPT}} {json}
+RewriteRule {term} {latest}/msc-cancer-full.jsonld [R=303,L]
+RewriteRule {term} {latest}/msc-cancer-full.owl [R=303,L]
 
 # Knowledge-graph IRIs (data/<kind>/<id>): documentation or the latest dump.
 RewriteCond %{{HTTP_ACCEPT}} text/html
 RewriteRule ^data/.+$ {rel}/{version}/docs/index.html [R=303,L]
-RewriteCond %{{HTTP_ACCEPT}} application/ld\\+json
+RewriteCond %{{HTTP_ACCEPT}} {json}
 RewriteRule ^data/.+$ {rel}/{version}/data/msc-cancer-kg.jsonld [R=303,L]
 RewriteCond %{{HTTP_ACCEPT}} application/n-triples
 RewriteRule ^data/.+$ {rel}/{version}/data/msc-cancer-kg.nt [R=303,L]
