@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,3 +108,70 @@ def misbehaving_endpoint(mode: str) -> Iterator[tuple[str, ThreadingHTTPServer]]
     finally:
         server.shutdown()
         server.server_close()
+
+
+APACHE = Path("/usr/sbin/apache2")
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+
+
+@contextmanager
+def apache_server(document_root: Path) -> Iterator[str]:
+    """Apache httpd (Debian apache2) on a free port, serving ``document_root`` with .htaccess
+    files allowed (mod_rewrite, mod_mime); yields its base URL."""
+    import os
+    import tempfile
+
+    assert APACHE.is_file(), "apache2 is not installed (Debian package apache2)"
+    port = free_port()
+    run_dir = Path(tempfile.mkdtemp(prefix="mscowl-httpd-"))
+    root_user = os.geteuid() == 0
+    config = run_dir / "httpd.conf"
+    config.write_text(
+        f"""ServerRoot "{run_dir}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile "{run_dir}/httpd.pid"
+ErrorLog "{run_dir}/error.log"
+LoadModule mpm_event_module {APACHE_MODULES}/mod_mpm_event.so
+LoadModule authz_core_module {APACHE_MODULES}/mod_authz_core.so
+LoadModule mime_module {APACHE_MODULES}/mod_mime.so
+LoadModule rewrite_module {APACHE_MODULES}/mod_rewrite.so
+{"User www-data" if root_user else ""}
+{"Group www-data" if root_user else ""}
+TypesConfig /etc/mime.types
+DocumentRoot "{document_root}"
+<Directory "{document_root}">
+    AllowOverride All
+    Require all granted
+</Directory>
+""",
+        encoding="utf-8",
+    )
+    for path in [document_root, *document_root.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    process = subprocess.Popen(
+        [str(APACHE), "-f", str(config), "-DFOREGROUND"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError as exc:
+                if process.poll() is not None:
+                    log = (
+                        (run_dir / "error.log").read_text()
+                        if (run_dir / "error.log").exists()
+                        else ""
+                    )
+                    raise RuntimeError(f"apache2 did not start: {log}") from exc
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -297,6 +297,7 @@ def _terms(graph: Graph) -> dict[Node, tuple[str, str, str]]:
         OWL.ObjectProperty: "object property",
         OWL.DatatypeProperty: "data property",
         OWL.AnnotationProperty: "annotation property",
+        OWL.NamedIndividual: "individual",
     }
     terms: dict[Node, tuple[str, str, str]] = {}
     definition = URIRef(PREFIXES["IAO"] + "0000115")
