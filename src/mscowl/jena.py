@@ -150,13 +150,23 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mscowl"
 
 
-def validate_with_jena(shapes: Path, data: list[Path]) -> list[Graph]:
-    """Validate each data file against ``shapes`` with Jena SHACL (one JVM for all files) and
-    return their ``sh:ValidationReport`` graphs, in order."""
+def validate_with_jena(shapes: Path, data: list[Path], ontology: Path | None = None) -> list[Graph]:
+    """Validate each data file (together with ``ontology``, if given) against ``shapes`` with
+    Jena SHACL, in one JVM; return the ``sh:ValidationReport`` graphs, in order. Jena parses the
+    files itself, so large data never goes through rdflib."""
     cp = classpath()
     runner = _compiled(cp)
+    command = [
+        "java",
+        "-cp",
+        os.pathsep.join([str(runner), cp]),
+        CHECKER,
+        str(shapes),
+        str(ontology) if ontology else "-",
+        *map(str, data),
+    ]
     result = subprocess.run(
-        ["java", "-cp", os.pathsep.join([str(runner), cp]), CHECKER, str(shapes), *map(str, data)],
+        command,
         capture_output=True,
         text=True,
         check=False,

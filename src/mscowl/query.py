@@ -40,6 +40,7 @@ _CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[^\s<>\"{}|\\^`]+")
 _IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_VALUE_LENGTH: Final = 500
+XSD_DECIMAL: Final = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 
 
 class EndpointError(MscowlError):
@@ -251,12 +252,22 @@ class ResultTable:
 
 
 def cell_text(node: Node | None) -> str:
+    """A result cell as text; decimals in canonical form (engines write 95, 95.0 or 95.00)."""
     if node is None:
         return ""
     if isinstance(node, URIRef):
         return compress(str(node)) or str(node)
     if isinstance(node, BNode):
         return "_:" + str(node)
+    if isinstance(node, Literal) and node.datatype == XSD_DECIMAL:
+        from decimal import Decimal, InvalidOperation
+
+        from mscowl.mapping import canonical_decimal
+
+        try:
+            return canonical_decimal(Decimal(str(node)))
+        except InvalidOperation:
+            return str(node)
     return str(node)
 
 

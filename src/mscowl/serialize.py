@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal
@@ -135,3 +135,72 @@ def rdfxml(graph: Graph, prefixes: Mapping[str, str]) -> bytes:
     )
     head = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{declarations}>\n'
     return (head + "\n".join(body) + "\n</rdf:RDF>\n").encode("utf-8")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+def nt_term(node: Node) -> str:
+    """A term in N-Triples syntax (IRIs, literals; no blank nodes in generated data)."""
+    if isinstance(node, Literal):
+        text = f'"{str(node).translate(_ESCAPES)}"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype and str(node.datatype) != _XSD_STRING:
+            return f"{text}^^<{node.datatype}>"
+        return text
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return f"<{node}>"
+
+
+def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
+    """Sorted, distinct N-Triples lines (without the newline)."""
+    return sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in triples})
+
+
+def turtle(triples: Iterable[tuple[Node, Node, Node]], prefixes: Mapping[str, str]) -> str:
+    """Sorted Turtle, one subject block at a time, without building an rdflib graph: fast and
+    deterministic for large generated graphs (IRIs, literals; no blank nodes)."""
+    namespaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+    cache: dict[str, str] = {}
+
+    def name(node: Node) -> str:
+        if isinstance(node, Literal | BNode):
+            return nt_term(node)
+        iri = str(node)
+        if iri == str(RDF.type):
+            return "a"
+        short = cache.get(iri)
+        if short is None:
+            short = f"<{iri}>"
+            for prefix, namespace in namespaces:
+                if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace) :]):
+                    short = f"{prefix}:{iri[len(namespace) :]}"
+                    break
+            cache[iri] = short
+        return short
+
+    def order(triple: tuple[Node, Node, Node]) -> tuple[str, int, str, str]:
+        s, p, o = triple
+        return (str(s), 0 if p == RDF.type else 1, str(p), nt_term(o))
+
+    out = [f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.items())]
+    subject: Node | None = None
+    predicate: Node | None = None
+    for s, p, o in sorted(set(triples), key=order):
+        if s != subject:
+            if subject is not None:
+                out.append(" .\n")
+            out.append(f"\n{name(s)}\n    {name(p)} {name(o)}")
+            subject, predicate = s, p
+        elif p != predicate:
+            out.append(f" ;\n    {name(p)} {name(o)}")
+            predicate = p
+        else:
+            out.append(f" ,\n        {name(o)}")
+    if subject is not None:
+        out.append(" .\n")
+    return "".join(out)

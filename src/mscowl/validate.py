@@ -241,25 +241,50 @@ def run_validation(
     """Validate RDF files, or (without files) the graph freshly built from ``seeds``.
 
     The origin index comes from the build, from ``origins_path``, or from an
-    ``origin-index.tsv`` beside the first data file.
+    ``origin-index.tsv`` beside the first data file. With ``engine="jena"`` the data files go
+    to Jena as they are (no rdflib parsing), which is what makes it fast on large graphs.
     """
     from mscowl.ontology import load_ontology
 
-    shapes = parse_files(shape_files(shapes_paths), "shapes")
+    shape_paths = shape_files(shapes_paths)
+    shapes = parse_files(shape_paths, "shapes")
     ontology = load_ontology(ontology_path).closure if ontology_path else Graph()
     origins: OriginIndex | None = None
+    data: Graph | None = None
     if data_paths:
-        data = parse_files(data_paths, "data")
+        for path in data_paths:
+            if not path.is_file():
+                raise InputError("no such data file", Origin(str(path)))
         beside = data_paths[0].parent / ORIGIN_INDEX_FILE
         index_path = origins_path or (beside if beside.is_file() else None)
         origins = OriginIndex.read(index_path) if index_path else None
     else:
         data, origins = fresh_build(seeds, ontology_path)
     if engine == "jena":
-        report = _validate_with_jena(data, shapes, ontology)
+        report = _validate_with_jena(data_paths, data, shapes, ontology)
+        names = labels(ontology, data) if data is not None else labels(ontology)
+        names |= _file_labels(data_paths, {r.focus for r in report.results})
     else:
+        data = data if data is not None else parse_files(data_paths, "data")
         report = validate_graph(data, shapes, ontology)
-    return ValidationRun(report, labels(ontology, data), origins)
+        names = labels(ontology, data)
+    return ValidationRun(report, names, origins)
+
+
+def _file_labels(paths: list[Path], wanted: set[Node]) -> dict[Node, str]:
+    """Labels of some nodes, read from RDF files without parsing all of N-Triples files."""
+    if not wanted:
+        return {}
+    label_iri = f"<{RDFS.label}>"
+    graph = Graph()
+    for path in paths:
+        if path.suffix == ".nt":
+            with path.open(encoding="utf-8") as fh:
+                lines = "".join(line for line in fh if label_iri in line)
+            graph.parse(data=lines, format="nt")
+        else:
+            graph += parse_files([path], "data")
+    return {node: name for node, name in labels(graph).items() if node in wanted}
 
 
 ORIGIN_INDEX_FILE: Final = "origin-index.tsv"
@@ -273,14 +298,23 @@ def fresh_build(seeds: Path, ontology_path: Path | None) -> tuple[Graph, OriginI
     return kg.graph(), OriginIndex.of(kg.triples.items(), kg.subjects.items())
 
 
-def _validate_with_jena(data: Graph, shapes: Graph, ontology: Graph) -> ValidationReport:
+def _validate_with_jena(
+    paths: list[Path], data: Graph | None, shapes: Graph, ontology: Graph
+) -> ValidationReport:
     import tempfile
 
     from mscowl.jena import validate_with_jena
+    from mscowl.serialize import ntriples
 
     with tempfile.TemporaryDirectory(prefix="mscowl-jena-") as tmp:
-        data_file, shapes_file = Path(tmp) / "data.nt", Path(tmp) / "shapes.ttl"
-        (data + ontology).serialize(data_file, format="nt", encoding="utf-8")
+        shapes_file, ontology_file = Path(tmp) / "shapes.ttl", Path(tmp) / "ontology.nt"
         shapes.serialize(shapes_file, format="turtle")
-        graph = validate_with_jena(shapes_file, [data_file])[0]
+        ontology_file.write_bytes(ntriples(ontology))
+        if data is not None or len(paths) != 1:
+            merged = data if data is not None else parse_files(paths, "data")
+            data_file = Path(tmp) / "data.nt"
+            data_file.write_bytes(ntriples(merged))
+        else:
+            data_file = paths[0]
+        graph = validate_with_jena(shapes_file, [data_file], ontology_file)[0]
     return ValidationReport(results_of(graph), graph, engine="jena")

@@ -1,0 +1,335 @@
+"""Benchmark mscowl against the engines users would otherwise pick, on synthetic seeds.
+
+    .venv/bin/python bench/bench.py                       # scales 1000, 10000 trial rows
+    .venv/bin/python bench/bench.py --scales 1000,10000,100000 --repeat 3
+
+For each scale (synthetic trial rows added to the shipped seeds, 2% invalid for the shapes):
+build from CSV and XLSX (time, rows/s, peak memory); pyoxigraph loading the produced N-Triples;
+validation with `mscowl validate`, plain pySHACL (default settings) and Apache Jena SHACL on the
+same files, with their results compared (focus node, path, component, severity); every saved
+query on the embedded store (pyoxigraph) and on rdflib in memory, with identical answers; and
+start-up time of `mscowl --help` and `mscowl query --list` against `python -c pass`.
+Every measurement runs in a fresh process; times are wall-clock seconds (min and median of
+--repeat runs), memory is the peak resident set size of that process. Prints one table and
+writes bench/results/<date>-<scales>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+TIMEOUT = 600
+
+
+def measure(command: list[str], timeout: float = TIMEOUT) -> dict[str, Any]:
+    """Run a command in a fresh process; wall time and peak RSS (via a small wrapper)."""
+    wrapper = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
+        "s = time.perf_counter() - t\n"
+        "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "sys.stderr.write(r.stderr.decode(errors='replace')[-2000:])\n"
+        "print(json.dumps({'seconds': s, 'rss_mb': m / 1024, 'rc': r.returncode}))\n"
+    )
+    try:
+        out = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True,
+                             text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"seconds": None, "rss_mb": None, "rc": None, "timeout": timeout}
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["rc"] not in (0, 1):
+        result["error"] = out.stderr[-500:]
+    return result
+
+
+def repeated(command: list[str], repeat: int, timeout: float = TIMEOUT) -> dict[str, Any]:
+    runs = [measure(command, timeout) for _ in range(repeat)]
+    times = [r["seconds"] for r in runs if r["seconds"] is not None]
+    return {
+        "min": min(times) if times else None,
+        "median": statistics.median(times) if times else None,
+        "rss_mb": max((r["rss_mb"] or 0) for r in runs),
+        "rc": runs[-1]["rc"],
+        **({"timeout": timeout} if len(times) < len(runs) else {}),
+        **({"error": runs[-1]["error"]} if "error" in runs[-1] else {}),
+    }
+
+
+def py(code: str, *args: str) -> list[str]:
+    return [sys.executable, "-c", code, *args]
+
+
+# Workers run in fresh processes; each prints one JSON line.
+LOAD_OXIGRAPH = """
+import sys, time, json, pyoxigraph
+t = time.perf_counter(); s = pyoxigraph.Store()
+s.bulk_load(path=sys.argv[1], format=pyoxigraph.RdfFormat.N_TRIPLES)
+print(json.dumps({"seconds": time.perf_counter() - t, "triples": len(s)}))
+"""
+PLAIN_PYSHACL = """
+import sys, json
+from pathlib import Path
+from rdflib import Graph
+import pyshacl
+from mscowl.ontology import load_ontology
+from mscowl.validate import results_of
+data = Graph().parse(sys.argv[1], format="nt")
+shapes = Graph()
+for p in sorted(Path(sys.argv[2]).glob("*.ttl")):
+    shapes.parse(p)
+ont = load_ontology(Path(sys.argv[3])).closure
+_, report, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ont)
+print(json.dumps(sorted(list(r.key) for r in results_of(report))))
+"""
+OURS = """
+import sys, json
+from pathlib import Path
+from mscowl.validate import run_validation
+run = run_validation([Path(sys.argv[1])], [Path(sys.argv[2])], Path(sys.argv[3]), Path("."),
+                     engine=sys.argv[4])
+print(json.dumps(sorted(list(r.key) for r in run.report.results)))
+"""
+QUERIES = """
+import sys, json, time, statistics
+from pathlib import Path
+from mscowl.query import catalogue, golden_text
+engine, data, ontology, repeat = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+queries = catalogue(Path(sys.argv[5]))
+from mscowl.ontology import load_ontology
+closure = load_ontology(ontology).closure
+if engine == "oxigraph":
+    from mscowl.sparql import LocalStore
+    store = LocalStore(); store.load_file(data); store.load_graph(closure)
+    run = store.select
+else:
+    from rdflib import Graph
+    from mscowl.query import ResultTable
+    graph = Graph().parse(data, format="nt"); graph += closure
+    def run(text):
+        result = graph.query(text)
+        return ResultTable([str(v) for v in result.vars], [tuple(row) for row in result])
+out = {}
+for name, q in sorted(queries.items()):
+    text = q.bind(q.examples[0])
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter(); table = run(text); times.append(time.perf_counter() - t)
+    times.sort()
+    out[name] = {"median": statistics.median(times), "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
+                 "answer": golden_text(table)}
+print(json.dumps(out))
+"""
+
+
+def run_json(command: list[str], timeout: float = TIMEOUT) -> tuple[Any, float | None]:
+    import time
+
+    start = time.perf_counter()
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                             check=False)
+    except subprocess.TimeoutExpired:
+        return None, None
+    elapsed = time.perf_counter() - start
+    if out.returncode != 0 or not out.stdout.strip():
+        return {"error": out.stderr[-800:]}, elapsed
+    return json.loads(out.stdout.strip().splitlines()[-1]), elapsed
+
+
+def bench_scale(rows: int, repeat: int, work: Path, rdflib_timeout: float) -> dict[str, Any]:
+    from mscowl.jena import jena_available
+    from mscowl.ontology import load_ontology
+    from mscowl.synthetic import write_synthetic_seeds
+
+    mscowl = str(BIN / "mscowl")
+    seeds = write_synthetic_seeds(work / f"seeds-{rows}", rows)
+    total_rows = sum(len(p.read_text().splitlines()) - 1 for p in seeds.glob("*.csv"))
+    workbook = work / f"seeds-{rows}.xlsx"
+    subprocess.run([mscowl, "workbook", "--seeds", str(seeds), "--out", str(workbook)],
+                   check=True, capture_output=True)
+    out = work / f"build-{rows}"
+    mapping = str(ROOT / "seeds" / "mapping.toml")
+    result: dict[str, Any] = {"trial_rows": rows, "sheet_rows": total_rows}
+    result["build_csv"] = repeated([mscowl, "build", "--seeds", str(seeds), "--out", str(out),
+                                    "--mapping", mapping], repeat)
+    result["build_xlsx"] = repeated([mscowl, "build", "--seeds", str(workbook), "--out",
+                                     str(work / f"build-x-{rows}"), "--mapping", mapping], repeat)
+    nt = out / "knowledge-graph.nt"
+    loads = [run_json(py(LOAD_OXIGRAPH, str(nt)))[0] for _ in range(repeat)]
+    result["triples"] = loads[0]["triples"]
+    result["oxigraph_load"] = {"min": min(x["seconds"] for x in loads),
+                               "median": statistics.median(x["seconds"] for x in loads)}
+    for name in ("build_csv", "build_xlsx"):
+        median = result[name]["median"]
+        result[name]["rows_per_s"] = total_rows / median if median else None
+    result["build_csv"]["x_oxigraph_load"] = (
+        result["build_csv"]["median"] / result["oxigraph_load"]["median"]
+        if result["build_csv"]["median"] else None)
+
+    # Validation: three engines on the same files.
+    shapes, ontology = ROOT / "shapes", ROOT / "ontology" / "msc-cancer.ttl"
+    engines: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    for name, command, timeout in (
+        ("mscowl validate (pySHACL)", py(OURS, str(nt), str(shapes), str(ontology), "pyshacl"),
+         TIMEOUT),
+        ("plain pySHACL", py(PLAIN_PYSHACL, str(nt), str(shapes), str(ontology)), rdflib_timeout),
+        ("Jena SHACL", py(OURS, str(nt), str(shapes), str(ontology), "jena"), TIMEOUT),
+    ):
+        if name == "Jena SHACL" and jena_available():
+            engines[name] = {"skipped": jena_available()}
+            continue
+        times = []
+        for _ in range(repeat if name != "plain pySHACL" else 1):
+            answer, seconds = run_json(command, timeout)
+            if seconds is None:
+                break
+            times.append(seconds)
+        if not times:
+            engines[name] = {"timeout": timeout}
+            continue
+        answers[name] = answer
+        engines[name] = {"min": min(times), "median": statistics.median(times),
+                         "results": len(answer) if isinstance(answer, list) else None}
+    reference = answers.get("plain pySHACL")
+    for name, answer in answers.items():
+        engines[name]["agrees_with_pyshacl"] = (
+            None if reference is None or isinstance(reference, dict) else answer == reference)
+    if "Jena SHACL" in answers and "mscowl validate (pySHACL)" in answers:
+        engines["Jena SHACL"]["agrees_with_mscowl"] = (
+            answers["Jena SHACL"] == answers["mscowl validate (pySHACL)"])
+    result["validate"] = engines
+
+    # Saved queries: pyoxigraph against rdflib in memory.
+    queries_dir = ROOT / "queries"
+    ox, _ = run_json(py(QUERIES, "oxigraph", str(nt), str(ontology), str(max(repeat, 5)),
+                        str(queries_dir)))
+    rd, _ = run_json(py(QUERIES, "rdflib", str(nt), str(ontology), "1", str(queries_dir)),
+                     rdflib_timeout)
+    per_query = {}
+    for name in sorted(ox or {}):
+        entry = {"oxigraph_median": ox[name]["median"], "oxigraph_p95": ox[name]["p95"]}
+        if isinstance(rd, dict) and name in rd:
+            entry["rdflib"] = rd[name]["median"]
+            entry["speedup"] = rd[name]["median"] / max(ox[name]["median"], 1e-9)
+            entry["identical"] = rd[name]["answer"] == ox[name]["answer"]
+        per_query[name] = entry
+    result["queries"] = per_query
+    if rd is None:
+        result["queries_rdflib"] = {"timeout": rdflib_timeout}
+    return result
+
+
+def startup(repeat: int) -> dict[str, Any]:
+    mscowl = str(BIN / "mscowl")
+    return {
+        "python -c pass": repeated([sys.executable, "-c", "pass"], max(repeat, 5)),
+        "mscowl --help": repeated([mscowl, "--help"], max(repeat, 5)),
+        "mscowl query --list": repeated([mscowl, "query", "--list"], max(repeat, 5)),
+    }
+
+
+def fmt(value: Any, unit: str = "s") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if unit == "s":
+        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    return f"{value:,.0f} {unit}"
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = ["| measurement | " + " | ".join(f"{s['trial_rows']:,} rows / {s['triples']:,} triples"
+                                           for s in results["scales"]) + " |",
+             "|---|" + "---|" * len(results["scales"])]
+
+    def row(label: str, pick: Any) -> None:
+        lines.append(f"| {label} | " + " | ".join(pick(s) for s in results["scales"]) + " |")
+
+    row("build from CSV (median)", lambda s: fmt(s["build_csv"]["median"]))
+    row("build from CSV, rows/s", lambda s: fmt(s["build_csv"]["rows_per_s"], "rows/s"))
+    row("build from CSV, peak memory", lambda s: fmt(s["build_csv"]["rss_mb"], "MB"))
+    row("build from XLSX (median)", lambda s: fmt(s["build_xlsx"]["median"]))
+    row("pyoxigraph loads the N-Triples", lambda s: fmt(s["oxigraph_load"]["median"]))
+    row("build ÷ pyoxigraph load", lambda s: f"{s['build_csv']['x_oxigraph_load']:.1f}×"
+        if s["build_csv"]["x_oxigraph_load"] else "—")
+    for engine in ("mscowl validate (pySHACL)", "plain pySHACL", "Jena SHACL"):
+        row(f"validate: {engine}", lambda s, e=engine: (
+            fmt(s["validate"][e].get("median")) + (
+                f" ({s['validate'][e]['results']} results)" if s["validate"][e].get("results")
+                is not None else "") if "median" in s["validate"][e]
+            else ("timeout" if "timeout" in s["validate"][e] else "skipped")))
+    row("validation results agree", lambda s: ", ".join(
+        f"{e.split()[0]}={fmt(v.get('agrees_with_pyshacl'))}" for e, v in s["validate"].items()
+        if "agrees_with_pyshacl" in v))
+    row("queries: pyoxigraph median (max over queries)", lambda s: fmt(
+        max((q["oxigraph_median"] for q in s["queries"].values()), default=None)))
+    row("queries: pyoxigraph p95 (max over queries)", lambda s: fmt(
+        max((q["oxigraph_p95"] for q in s["queries"].values()), default=None)))
+    row("queries: rdflib in memory (max over queries)", lambda s: fmt(
+        max((q["rdflib"] for q in s["queries"].values() if "rdflib" in q), default=None)))
+    row("queries: smallest speed-up over rdflib", lambda s: (
+        f"{min(q['speedup'] for q in s['queries'].values() if 'speedup' in q):.0f}×"
+        if any("speedup" in q for q in s["queries"].values()) else "—"))
+    row("queries: identical answers", lambda s: fmt(
+        all(q.get("identical", False) for q in s["queries"].values())
+        if any("identical" in q for q in s["queries"].values()) else None))
+    start = results["startup"]
+    lines.append("")
+    lines.append("| start-up (median) | " + " | ".join(start) + " |")
+    lines.append("|---|" + "---|" * len(start))
+    lines.append("| | " + " | ".join(fmt(v["median"]) for v in start.values()) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="1000,10000",
+                        help="trial rows per scale, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rdflib-timeout", type=float, default=300,
+                        help="give up on plain pySHACL and rdflib queries after this many s")
+    parser.add_argument("--results", type=Path, default=HERE / "results")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    args = parser.parse_args(argv)
+    scales = [int(s) for s in args.scales.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="mscowl-bench-"))
+    try:
+        results: dict[str, Any] = {
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                        "cpus": os.cpu_count()},
+            "repeat": args.repeat,
+            "scales": [bench_scale(rows, args.repeat, work, args.rdflib_timeout)
+                       for rows in scales],
+            "startup": startup(args.repeat),
+        }
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(table(results))
+    args.results.mkdir(parents=True, exist_ok=True)
+    name = f"{results['date'][:10]}-{'-'.join(map(str, scales))}.json"
+    (args.results / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.results / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
