@@ -63,3 +63,15 @@ def test_shared_verify_terms_finds_no_problem_in_the_ontology() -> None:
 def test_shipped_reference_table_is_the_shared_one() -> None:
     shipped = default_reference_path().read_text(encoding="utf-8")
     assert shipped == (SHARED / "reference" / "terms.tsv").read_text(encoding="utf-8")
+
+
+def test_status_through_the_cached_index(registry: TermRegistry) -> None:
+    assert registry.status("MONDO:0008170") == "current"
+    assert registry.status("MONDO:0033939") == "deprecated"  # obsolete upstream
+    assert registry.status("UniProtKB:P17813") == "current"
+    assert registry.status("ECO:0000304") == "current"  # from the reference table
+    assert registry.status("MONDO:9999999") is None
+    for curie in ("MONDO:0008170", "MONDO:0033939", "CL:0000134"):
+        term = registry.lookup(curie)
+        assert term is not None
+        assert registry.status(curie) == ("deprecated" if term.deprecated else "current")

@@ -92,6 +92,32 @@ def _cxg_release(prefix: str) -> tuple[str, dict[str, dict[str, Any]]]:
 
 
 @cache
+def _cxg_index(prefix: str) -> dict[str, bool]:
+    """CURIE → deprecated, for one shipped release; cached on disk per package version."""
+    version = cxg_package_version()
+    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mscowl" / "terms"
+    path = cache_dir / f"{CXG_PREFIXES[prefix]}-{version}.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    _, terms = _cxg_release(prefix)
+    back = "UniProtKB:" if prefix == "UniProtKB" else ""
+    index = {
+        (back + key.split(":", 1)[1] if back else key): bool(record.get("deprecated"))
+        for key, record in terms.items()
+    }
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        staging = path.with_suffix(f".{os.getpid()}.tmp")
+        staging.write_text(json.dumps(index), encoding="utf-8")
+        staging.replace(path)
+    except OSError:
+        pass  # a read-only home: the index is rebuilt next time
+    return index
+
+
+@cache
 def cxg_package_version() -> str:
     from importlib.metadata import version
 
@@ -158,6 +184,20 @@ class TermRegistry:
                     ancestors=dict(record.get("ancestors") or {}),
                 )
         return upstream or self._reference.get(curie)
+
+    def status(self, curie: str) -> str | None:
+        """``"current"``, ``"deprecated"``, or ``None`` when no verified source knows the term.
+
+        Cheaper than :meth:`lookup` for checking many CURIEs: the upstream releases are read
+        through a small per-release index cached on disk (``~/.cache/mscowl/terms/``), built
+        on first use, instead of the whole release (seconds and hundreds of MB).
+        """
+        prefix = curie.split(":", 1)[0]
+        if prefix in CXG_PREFIXES:
+            index = _cxg_index(prefix)
+            if curie in index:
+                return "deprecated" if index[curie] else "current"
+        return "current" if curie in self._reference else None
 
     def labels(self, curie: str) -> set[str]:
         """Every label a verified source gives for the term (upstream and reference may differ)."""

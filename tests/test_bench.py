@@ -1,0 +1,55 @@
+"""The benchmark runs end to end at its smallest scale, so it never rots (no timing assertions:
+speed is measured by bench/bench.py, not by tests)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from mscowl.jena import jena_available
+
+
+def load_bench():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "bench" / "bench.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_smallest_scale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bench = load_bench()
+    assert (
+        bench.main(
+            [
+                "--scales",
+                "20",
+                "--repeat",
+                "1",
+                "--rdflib-timeout",
+                "240",
+                "--results",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert printed.startswith("| measurement | 20 rows / ")
+    (result_file,) = tmp_path.glob("*.json")
+    results = json.loads(result_file.read_text())
+    scale = results["scales"][0]
+    assert scale["trial_rows"] == 20 and scale["triples"] > 2000
+    assert scale["build_csv"]["rc"] == 0 and scale["build_xlsx"]["rc"] == 0
+    engines = scale["validate"]
+    assert engines["mscowl validate (pySHACL)"]["agrees_with_pyshacl"] is True
+    if jena_available() is None:
+        assert engines["Jena SHACL"]["agrees_with_pyshacl"] is True
+    assert engines["plain pySHACL"]["results"] > 0  # the invalid synthetic rows are found
+    assert set(scale["queries"]) == {p.stem for p in (ROOT / "queries").glob("*.rq")}
+    assert all(q["identical"] for q in scale["queries"].values())
+    assert set(results["startup"]) == {"python -c pass", "mscowl --help", "mscowl query --list"}
