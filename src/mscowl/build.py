@@ -288,8 +288,10 @@ def _map_row(
     for column in sheet.columns.values():
         if column.name not in row.table.header:
             continue  # reported once per sheet by _check_columns
-        origin = row.origin(column.name)
         values = column.split(row[column.name])
+        if not values and not column.required and not column.required_when:
+            continue
+        origin = row.origin(column.name)
         if not values and column.is_required(row.cells):
             condition = (
                 ""

@@ -17,6 +17,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
+from mscowl.serialize import cached_term, nt_term
 
 if TYPE_CHECKING:
     from mscowl.validate import Result
@@ -35,8 +36,9 @@ Nodes = Iterable[tuple[Node, Origin]]
 
 def format_index(triples: Triples, nodes: Nodes) -> str:
     """The TSV text of an index (``(triple, origin)`` and ``(node, origin)`` pairs), sorted."""
-    rows = [(s.n3(), "", "", *_fields(origin)) for s, origin in nodes]
-    rows += [(s.n3(), p.n3(), escape(o.n3()), *_fields(origin)) for (s, p, o), origin in triples]
+    term = cached_term()
+    rows = [(term(s), "", "", *_fields(origin)) for s, origin in nodes]
+    rows += [(term(s), term(p), escape(term(o)), *_fields(origin)) for (s, p, o), origin in triples]
     return "\t".join(HEADER) + "\n" + "".join("\t".join(r) + "\n" for r in sorted(rows))
 
 
@@ -83,18 +85,18 @@ class OriginIndex:
         """The index of a graph built in memory (see :class:`mscowl.build.KnowledgeGraph`)."""
         index = cls()
         for (s, p, o), origin in triples:
-            index.add_triple((s.n3(), p.n3(), escape(o.n3())), origin)
+            index.add_triple((nt_term(s), nt_term(p), escape(nt_term(o))), origin)
         for node, origin in nodes:
-            index.nodes[node.n3()] = origin
+            index.nodes[nt_term(node)] = origin
         return index
 
     def locate(self, result: Result) -> Origin | None:
         """The cell a result is about: the cell of the offending value, or the cell where the
         missing value belongs (the focus node's row, the column mapped to the path)."""
-        focus = result.focus.n3()
-        path = result.path.n3() if isinstance(result.path, URIRef) else None
+        focus = nt_term(result.focus)
+        path = nt_term(result.path) if isinstance(result.path, URIRef) else None
         if path and result.value is not None:
-            origin = self.triples.get((focus, path, escape(result.value.n3())))
+            origin = self.triples.get((focus, path, escape(nt_term(result.value))))
             if origin:
                 return origin
         node = self.nodes.get(focus)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal
@@ -156,9 +156,23 @@ def nt_term(node: Node) -> str:
     return f"<{node}>"
 
 
+def cached_term() -> Callable[[Node], str]:
+    """``nt_term`` with a cache: generated graphs repeat their subjects, predicates and codes."""
+    cache: dict[Node, str] = {}
+
+    def term(node: Node) -> str:
+        text = cache.get(node)
+        if text is None:
+            text = cache[node] = nt_term(node)
+        return text
+
+    return term
+
+
 def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
     """Sorted, distinct N-Triples lines (without the newline)."""
-    return sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in triples})
+    term = cached_term()
+    return sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples})
 
 
 def turtle(triples: Iterable[tuple[Node, Node, Node]], prefixes: Mapping[str, str]) -> str:
@@ -166,12 +180,14 @@ def turtle(triples: Iterable[tuple[Node, Node, Node]], prefixes: Mapping[str, st
     deterministic for large generated graphs (IRIs, literals; no blank nodes)."""
     namespaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
     cache: dict[str, str] = {}
+    term = cached_term()
+    rdf_type = RDF.type
 
     def name(node: Node) -> str:
         if isinstance(node, Literal | BNode):
-            return nt_term(node)
+            return term(node)
         iri = str(node)
-        if iri == str(RDF.type):
+        if node == rdf_type:
             return "a"
         short = cache.get(iri)
         if short is None:
@@ -185,7 +201,7 @@ def turtle(triples: Iterable[tuple[Node, Node, Node]], prefixes: Mapping[str, st
 
     def order(triple: tuple[Node, Node, Node]) -> tuple[str, int, str, str]:
         s, p, o = triple
-        return (str(s), 0 if p == RDF.type else 1, str(p), nt_term(o))
+        return (str(s), 0 if p == rdf_type else 1, str(p), term(o))
 
     out = [f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.items())]
     subject: Node | None = None
