@@ -23,6 +23,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_up(url: str, process: subprocess.Popen[bytes], name: str) -> None:
+    """Poll ``url`` until the server answers (any HTTP status), or fail if it exits."""
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError as exc:
+            if process.poll() is not None:
+                error = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"{name} did not start: {error}") from exc
+            time.sleep(0.1)
+    raise RuntimeError(f"{name} did not answer at {url}")
+
+
 def oxigraph_binary() -> str | None:
     return shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
         "oxigraph"
@@ -42,15 +58,7 @@ def oxigraph_server() -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1)
-                break
-            except OSError as exc:
-                if process.poll() is not None:
-                    error = process.stderr.read().decode() if process.stderr else ""
-                    raise RuntimeError(f"oxigraph did not start: {error}") from exc
-                time.sleep(0.1)
+        wait_until_up(f"{base}/query?query=ASK%7B%7D", process, "oxigraph")
         yield base
     finally:
         process.terminate()
@@ -156,21 +164,7 @@ DocumentRoot "{document_root}"
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1)
-                break
-            except urllib.error.HTTPError:
-                break  # it answers
-            except OSError as exc:
-                if process.poll() is not None:
-                    log = (
-                        (run_dir / "error.log").read_text()
-                        if (run_dir / "error.log").exists()
-                        else ""
-                    )
-                    raise RuntimeError(f"apache2 did not start: {log}") from exc
-                time.sleep(0.1)
+        wait_until_up(base + "/", process, f"apache2 (log: {run_dir}/error.log)")
         yield base
     finally:
         process.terminate()

@@ -54,6 +54,31 @@ reference_option = click.option(
 )
 
 
+ontology_option = click.option(
+    "--ontology",
+    "ontology_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_ONTOLOGY,
+    show_default=True,
+    help="The ontology; its imports resolve through catalog-v001.xml beside it.",
+)
+data_option = click.option(
+    "--data",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="RDF files of the knowledge graph (repeatable). Default: build/knowledge-graph.nt if "
+    "it exists, else the seeds built in memory.",
+)
+seeds_option = click.option(
+    "--seeds",
+    type=click.Path(path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Seeds (directory or .xlsx) to build in memory when no RDF data is given "
+    "(default: ./seeds, else the shipped seeds).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mscowl")
 def main() -> None:
@@ -61,14 +86,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--ontology",
-    "ontology_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_ONTOLOGY,
-    show_default=True,
-    help="Ontology file; its imports resolve through catalog-v001.xml beside it.",
-)
+@ontology_option
 @click.option(
     "--output",
     "-o",
@@ -161,14 +179,7 @@ def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
     default=None,
     help="Column-to-RDF mapping (TOML). Default: mapping.toml beside the seeds.",
 )
-@click.option(
-    "--ontology",
-    "ontology_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_ONTOLOGY,
-    show_default=True,
-    help="Ontology whose MSCO terms the seeds may use.",
-)
+@ontology_option
 @click.option(
     "--verify-terms/--no-verify-terms",
     default=True,
@@ -264,21 +275,8 @@ def workbook(seeds: Path, out: Path, mapping_path: Path | None) -> None:
     type=click.Path(path_type=Path),
     help="Shapes file, or directory of *.ttl shapes (repeatable). Default: the shipped shapes.",
 )
-@click.option(
-    "--ontology",
-    "ontology_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_ONTOLOGY,
-    show_default=True,
-    help="Ontology (with its imports) mixed into the data, so class constraints see subclasses.",
-)
-@click.option(
-    "--seeds",
-    type=click.Path(path_type=Path),
-    default=Path("seeds"),
-    show_default=True,
-    help="Without DATA: build these seeds in memory and validate the fresh graph.",
-)
+@ontology_option
+@seeds_option
 @click.option(
     "--origins",
     "origins_path",
@@ -348,28 +346,9 @@ def validate(
     "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True
 )
 @click.option("--list", "list_queries", is_flag=True, help="Print the catalogue of saved queries.")
-@click.option(
-    "--data",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="RDF files for the embedded store. Default: build/knowledge-graph.nt if it exists, "
-    "else the seeds built in memory.",
-)
-@click.option(
-    "--seeds",
-    type=click.Path(path_type=Path),
-    default=Path("seeds"),
-    show_default=True,
-    help="Seeds to build in memory when there is no build output.",
-)
-@click.option(
-    "--ontology",
-    "ontology_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_ONTOLOGY,
-    show_default=True,
-    help="Ontology (with imports) loaded next to the data: labels and class hierarchy.",
-)
+@data_option
+@seeds_option
+@ontology_option
 @click.option(
     "--queries",
     "queries_dir",
@@ -448,21 +427,9 @@ def query(
 
 
 @main.command()
-@click.option(
-    "--data",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="RDF files. Default: build/knowledge-graph.nt if it exists, else the seeds, built in "
-    "memory.",
-)
-@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
-@click.option(
-    "--ontology",
-    "ontology_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_ONTOLOGY,
-    show_default=True,
-)
+@data_option
+@seeds_option
+@ontology_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -516,14 +483,8 @@ def _local_data(data: tuple[Path, ...], seeds: Path) -> tuple[list[Path], Path]:
     help="The previous release folder, for release-diff.md.",
 )
 @click.option("--endpoint", default=None, help="SPARQL endpoint to announce in the VoID file.")
-@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
-@click.option(
-    "--ontology",
-    "ontology_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_ONTOLOGY,
-    show_default=True,
-)
+@seeds_option
+@ontology_option
 @reports_errors
 def release(
     version: str | None,
@@ -586,20 +547,9 @@ def release(
     show_default=True,
     help="Named graph for the ontology with its imports.",
 )
-@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
-@click.option(
-    "--data",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Knowledge-graph files to publish. Default: build/knowledge-graph.nt, else the seeds.",
-)
-@click.option(
-    "--ontology",
-    "ontology_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_ONTOLOGY,
-    show_default=True,
-)
+@seeds_option
+@data_option
+@ontology_option
 @reports_errors
 def publish(
     endpoint: str,
