@@ -47,8 +47,13 @@ def measure(command: list[str], timeout: float = TIMEOUT) -> dict[str, Any]:
         "print(json.dumps({'seconds': s, 'rss_mb': m / 1024, 'rc': r.returncode}))\n"
     )
     try:
-        out = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True,
-                             text=True, timeout=timeout, check=False)
+        out = subprocess.run(
+            [sys.executable, "-c", wrapper, *command],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return {"seconds": None, "rss_mb": None, "rc": None, "timeout": timeout}
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -105,11 +110,12 @@ run = run_validation([Path(sys.argv[1])], [Path(sys.argv[2])], Path(sys.argv[3])
 print(json.dumps(sorted(list(r.key) for r in run.report.results)))
 """
 QUERIES = """
-import sys, json, time, statistics
+import sys, json, time, statistics, signal
 from pathlib import Path
 from mscowl.query import catalogue, golden_text
 engine, data, ontology, repeat = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 queries = catalogue(Path(sys.argv[5]))
+per_query_timeout = int(sys.argv[6])
 from mscowl.ontology import load_ontology
 closure = load_ontology(ontology).closure
 if engine == "oxigraph":
@@ -123,14 +129,26 @@ else:
     def run(text):
         result = graph.query(text)
         return ResultTable([str(v) for v in result.vars], [tuple(row) for row in result])
+class Timeout(Exception):
+    pass
+def alarm(signum, frame):
+    raise Timeout()
+signal.signal(signal.SIGALRM, alarm)
 out = {}
 for name, q in sorted(queries.items()):
     text = q.bind(q.examples[0])
     times = []
-    for _ in range(repeat):
-        t = time.perf_counter(); table = run(text); times.append(time.perf_counter() - t)
+    try:
+        for _ in range(repeat):
+            signal.alarm(per_query_timeout)
+            t = time.perf_counter(); table = run(text); times.append(time.perf_counter() - t)
+            signal.alarm(0)
+    except Timeout:
+        out[name] = {"timeout": per_query_timeout}
+        continue
     times.sort()
-    out[name] = {"median": statistics.median(times), "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
+    out[name] = {"median": statistics.median(times),
+                 "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
                  "answer": golden_text(table)}
 print(json.dumps(out))
 """
@@ -141,8 +159,7 @@ def run_json(command: list[str], timeout: float = TIMEOUT) -> tuple[Any, float |
 
     start = time.perf_counter()
     try:
-        out = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                             check=False)
+        out = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return None, None
     elapsed = time.perf_counter() - start
@@ -153,41 +170,62 @@ def run_json(command: list[str], timeout: float = TIMEOUT) -> tuple[Any, float |
 
 def bench_scale(rows: int, repeat: int, work: Path, rdflib_timeout: float) -> dict[str, Any]:
     from mscowl.jena import jena_available
-    from mscowl.ontology import load_ontology
     from mscowl.synthetic import write_synthetic_seeds
 
     mscowl = str(BIN / "mscowl")
     seeds = write_synthetic_seeds(work / f"seeds-{rows}", rows)
     total_rows = sum(len(p.read_text().splitlines()) - 1 for p in seeds.glob("*.csv"))
     workbook = work / f"seeds-{rows}.xlsx"
-    subprocess.run([mscowl, "workbook", "--seeds", str(seeds), "--out", str(workbook)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [mscowl, "workbook", "--seeds", str(seeds), "--out", str(workbook)],
+        check=True,
+        capture_output=True,
+    )
     out = work / f"build-{rows}"
     mapping = str(ROOT / "seeds" / "mapping.toml")
     result: dict[str, Any] = {"trial_rows": rows, "sheet_rows": total_rows}
-    result["build_csv"] = repeated([mscowl, "build", "--seeds", str(seeds), "--out", str(out),
-                                    "--mapping", mapping], repeat)
-    result["build_xlsx"] = repeated([mscowl, "build", "--seeds", str(workbook), "--out",
-                                     str(work / f"build-x-{rows}"), "--mapping", mapping], repeat)
+    result["build_csv"] = repeated(
+        [mscowl, "build", "--seeds", str(seeds), "--out", str(out), "--mapping", mapping], repeat
+    )
+    result["build_xlsx"] = repeated(
+        [
+            mscowl,
+            "build",
+            "--seeds",
+            str(workbook),
+            "--out",
+            str(work / f"build-x-{rows}"),
+            "--mapping",
+            mapping,
+        ],
+        repeat,
+    )
     nt = out / "knowledge-graph.nt"
     loads = [run_json(py(LOAD_OXIGRAPH, str(nt)))[0] for _ in range(repeat)]
     result["triples"] = loads[0]["triples"]
-    result["oxigraph_load"] = {"min": min(x["seconds"] for x in loads),
-                               "median": statistics.median(x["seconds"] for x in loads)}
+    result["oxigraph_load"] = {
+        "min": min(x["seconds"] for x in loads),
+        "median": statistics.median(x["seconds"] for x in loads),
+    }
     for name in ("build_csv", "build_xlsx"):
         median = result[name]["median"]
         result[name]["rows_per_s"] = total_rows / median if median else None
     result["build_csv"]["x_oxigraph_load"] = (
         result["build_csv"]["median"] / result["oxigraph_load"]["median"]
-        if result["build_csv"]["median"] else None)
+        if result["build_csv"]["median"]
+        else None
+    )
 
     # Validation: three engines on the same files.
     shapes, ontology = ROOT / "shapes", ROOT / "ontology" / "msc-cancer.ttl"
     engines: dict[str, Any] = {}
     answers: dict[str, Any] = {}
     for name, command, timeout in (
-        ("mscowl validate (pySHACL)", py(OURS, str(nt), str(shapes), str(ontology), "pyshacl"),
-         TIMEOUT),
+        (
+            "mscowl validate (pySHACL)",
+            py(OURS, str(nt), str(shapes), str(ontology), "pyshacl"),
+            TIMEOUT,
+        ),
         ("plain pySHACL", py(PLAIN_PYSHACL, str(nt), str(shapes), str(ontology)), rdflib_timeout),
         ("Jena SHACL", py(OURS, str(nt), str(shapes), str(ontology), "jena"), TIMEOUT),
     ):
@@ -204,30 +242,57 @@ def bench_scale(rows: int, repeat: int, work: Path, rdflib_timeout: float) -> di
             engines[name] = {"timeout": timeout}
             continue
         answers[name] = answer
-        engines[name] = {"min": min(times), "median": statistics.median(times),
-                         "results": len(answer) if isinstance(answer, list) else None}
+        engines[name] = {
+            "min": min(times),
+            "median": statistics.median(times),
+            "results": len(answer) if isinstance(answer, list) else None,
+        }
     reference = answers.get("plain pySHACL")
     for name, answer in answers.items():
         engines[name]["agrees_with_pyshacl"] = (
-            None if reference is None or isinstance(reference, dict) else answer == reference)
+            None if reference is None or isinstance(reference, dict) else answer == reference
+        )
     if "Jena SHACL" in answers and "mscowl validate (pySHACL)" in answers:
         engines["Jena SHACL"]["agrees_with_mscowl"] = (
-            answers["Jena SHACL"] == answers["mscowl validate (pySHACL)"])
+            answers["Jena SHACL"] == answers["mscowl validate (pySHACL)"]
+        )
     result["validate"] = engines
 
     # Saved queries: pyoxigraph against rdflib in memory.
     queries_dir = ROOT / "queries"
-    ox, _ = run_json(py(QUERIES, "oxigraph", str(nt), str(ontology), str(max(repeat, 5)),
-                        str(queries_dir)))
-    rd, _ = run_json(py(QUERIES, "rdflib", str(nt), str(ontology), "1", str(queries_dir)),
-                     rdflib_timeout)
+    ox, _ = run_json(
+        py(
+            QUERIES,
+            "oxigraph",
+            str(nt),
+            str(ontology),
+            str(max(repeat, 5)),
+            str(queries_dir),
+            str(int(rdflib_timeout)),
+        )
+    )
+    rd, _ = run_json(
+        py(
+            QUERIES,
+            "rdflib",
+            str(nt),
+            str(ontology),
+            "1",
+            str(queries_dir),
+            str(int(rdflib_timeout)),
+        ),
+        rdflib_timeout * (len(list(queries_dir.glob("*.rq"))) + 2),
+    )
     per_query = {}
     for name in sorted(ox or {}):
         entry = {"oxigraph_median": ox[name]["median"], "oxigraph_p95": ox[name]["p95"]}
-        if isinstance(rd, dict) and name in rd:
-            entry["rdflib"] = rd[name]["median"]
-            entry["speedup"] = rd[name]["median"] / max(ox[name]["median"], 1e-9)
-            entry["identical"] = rd[name]["answer"] == ox[name]["answer"]
+        answer = rd.get(name) if isinstance(rd, dict) else None
+        if answer and "median" in answer:
+            entry["rdflib"] = answer["median"]
+            entry["speedup"] = answer["median"] / max(ox[name]["median"], 1e-9)
+            entry["identical"] = answer["answer"] == ox[name]["answer"]
+        elif answer:
+            entry["rdflib_timeout"] = answer["timeout"]
         per_query[name] = entry
     result["queries"] = per_query
     if rd is None:
@@ -255,9 +320,14 @@ def fmt(value: Any, unit: str = "s") -> str:
 
 
 def table(results: dict[str, Any]) -> str:
-    lines = ["| measurement | " + " | ".join(f"{s['trial_rows']:,} rows / {s['triples']:,} triples"
-                                           for s in results["scales"]) + " |",
-             "|---|" + "---|" * len(results["scales"])]
+    lines = [
+        "| measurement | "
+        + " | ".join(
+            f"{s['trial_rows']:,} rows / {s['triples']:,} triples" for s in results["scales"]
+        )
+        + " |",
+        "|---|" + "---|" * len(results["scales"]),
+    ]
 
     def row(label: str, pick: Any) -> None:
         lines.append(f"| {label} | " + " | ".join(pick(s) for s in results["scales"]) + " |")
@@ -267,29 +337,74 @@ def table(results: dict[str, Any]) -> str:
     row("build from CSV, peak memory", lambda s: fmt(s["build_csv"]["rss_mb"], "MB"))
     row("build from XLSX (median)", lambda s: fmt(s["build_xlsx"]["median"]))
     row("pyoxigraph loads the N-Triples", lambda s: fmt(s["oxigraph_load"]["median"]))
-    row("build ÷ pyoxigraph load", lambda s: f"{s['build_csv']['x_oxigraph_load']:.1f}×"
-        if s["build_csv"]["x_oxigraph_load"] else "—")
+    row(
+        "build ÷ pyoxigraph load",
+        lambda s: (
+            f"{s['build_csv']['x_oxigraph_load']:.1f}x"
+            if s["build_csv"]["x_oxigraph_load"]
+            else "—"
+        ),
+    )
     for engine in ("mscowl validate (pySHACL)", "plain pySHACL", "Jena SHACL"):
-        row(f"validate: {engine}", lambda s, e=engine: (
-            fmt(s["validate"][e].get("median")) + (
-                f" ({s['validate'][e]['results']} results)" if s["validate"][e].get("results")
-                is not None else "") if "median" in s["validate"][e]
-            else ("timeout" if "timeout" in s["validate"][e] else "skipped")))
-    row("validation results agree", lambda s: ", ".join(
-        f"{e.split()[0]}={fmt(v.get('agrees_with_pyshacl'))}" for e, v in s["validate"].items()
-        if "agrees_with_pyshacl" in v))
-    row("queries: pyoxigraph median (max over queries)", lambda s: fmt(
-        max((q["oxigraph_median"] for q in s["queries"].values()), default=None)))
-    row("queries: pyoxigraph p95 (max over queries)", lambda s: fmt(
-        max((q["oxigraph_p95"] for q in s["queries"].values()), default=None)))
-    row("queries: rdflib in memory (max over queries)", lambda s: fmt(
-        max((q["rdflib"] for q in s["queries"].values() if "rdflib" in q), default=None)))
-    row("queries: smallest speed-up over rdflib", lambda s: (
-        f"{min(q['speedup'] for q in s['queries'].values() if 'speedup' in q):.0f}×"
-        if any("speedup" in q for q in s["queries"].values()) else "—"))
-    row("queries: identical answers", lambda s: fmt(
-        all(q.get("identical", False) for q in s["queries"].values())
-        if any("identical" in q for q in s["queries"].values()) else None))
+        row(
+            f"validate: {engine}",
+            lambda s, e=engine: (
+                fmt(s["validate"][e].get("median"))
+                + (
+                    f" ({s['validate'][e]['results']} results)"
+                    if s["validate"][e].get("results") is not None
+                    else ""
+                )
+                if "median" in s["validate"][e]
+                else ("timeout" if "timeout" in s["validate"][e] else "skipped")
+            ),
+        )
+    row(
+        "same results as plain pySHACL",
+        lambda s: ", ".join(
+            f"{e.split()[0]}={fmt(v.get('agrees_with_pyshacl'))}"
+            for e, v in s["validate"].items()
+            if "agrees_with_pyshacl" in v and e != "plain pySHACL"
+        ),
+    )
+    row(
+        "Jena SHACL and mscowl validate agree",
+        lambda s: fmt(s["validate"]["Jena SHACL"].get("agrees_with_mscowl")),
+    )
+    row(
+        "queries: pyoxigraph median (max over queries)",
+        lambda s: fmt(max((q["oxigraph_median"] for q in s["queries"].values()), default=None)),
+    )
+    row(
+        "queries: pyoxigraph p95 (max over queries)",
+        lambda s: fmt(max((q["oxigraph_p95"] for q in s["queries"].values()), default=None)),
+    )
+    row(
+        "queries: rdflib in memory (max over queries that finished)",
+        lambda s: fmt(
+            max((q["rdflib"] for q in s["queries"].values() if "rdflib" in q), default=None)
+        ),
+    )
+    row(
+        "queries: rdflib gave up (per-query time-out)",
+        lambda s: ", ".join(n for n, q in s["queries"].items() if "rdflib_timeout" in q) or "none",
+    )
+    row(
+        "queries: smallest speed-up over rdflib",
+        lambda s: (
+            f"{min(q['speedup'] for q in s['queries'].values() if 'speedup' in q):.0f}x"
+            if any("speedup" in q for q in s["queries"].values())
+            else "—"
+        ),
+    )
+    row(
+        "queries: identical answers (where rdflib finished)",
+        lambda s: fmt(
+            all(q["identical"] for q in s["queries"].values() if "identical" in q)
+            if any("identical" in q for q in s["queries"].values())
+            else None
+        ),
+    )
     start = results["startup"]
     lines.append("")
     lines.append("| start-up (median) | " + " | ".join(start) + " |")
@@ -300,11 +415,16 @@ def table(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scales", default="1000,10000",
-                        help="trial rows per scale, comma-separated")
+    parser.add_argument(
+        "--scales", default="1000,10000", help="trial rows per scale, comma-separated"
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--rdflib-timeout", type=float, default=300,
-                        help="give up on plain pySHACL and rdflib queries after this many s")
+    parser.add_argument(
+        "--rdflib-timeout",
+        type=float,
+        default=300,
+        help="give up on plain pySHACL, and on each rdflib query, after this many seconds",
+    )
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args(argv)
@@ -313,11 +433,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results: dict[str, Any] = {
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                        "cpus": os.cpu_count()},
+            "machine": {
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "cpus": os.cpu_count(),
+            },
             "repeat": args.repeat,
-            "scales": [bench_scale(rows, args.repeat, work, args.rdflib_timeout)
-                       for rows in scales],
+            "scales": [
+                bench_scale(rows, args.repeat, work, args.rdflib_timeout) for rows in scales
+            ],
             "startup": startup(args.repeat),
         }
     finally:

