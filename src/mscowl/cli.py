@@ -319,11 +319,10 @@ def validate(
     shapes.
     """
     from mscowl.reports import ReportContext, render
-    from mscowl.shipped import SEEDS, SHAPES
+    from mscowl.shipped import SHAPES
     from mscowl.validate import run_validation
 
-    if not data and not seeds.exists() and seeds == Path("seeds"):
-        seeds = SEEDS
+    _, seeds = _local_data((), seeds)
     run = run_validation(
         list(data), list(shapes_paths) or [SHAPES], ontology_path, seeds, origins_path, engine
     )
