@@ -46,13 +46,19 @@ def oxigraph_binary() -> str | None:
 
 
 @contextmanager
-def oxigraph_server() -> Iterator[str]:
+def oxigraph_server(union_default_graph: bool = False) -> Iterator[str]:
     """An in-memory ``oxigraph serve`` on a free port; yields its base URL."""
     binary = oxigraph_binary()
     assert binary, "oxigraph (PyPI package 'oxigraph') is not installed"
     port = free_port()
     process = subprocess.Popen(
-        [binary, "serve", "--bind", f"127.0.0.1:{port}"],
+        [
+            binary,
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            *(["--union-default-graph"] if union_default_graph else []),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -546,6 +546,11 @@ def release(
     show_default=True,
     help="Named graph for the ontology with its imports.",
 )
+@click.option(
+    "--default-graph",
+    is_flag=True,
+    help="Put the knowledge graph and the ontology together into the default graph instead.",
+)
 @seeds_option
 @data_option
 @ontology_option
@@ -555,34 +560,53 @@ def publish(
     query_endpoint: str | None,
     graph_iri: str,
     ontology_graph: str,
+    default_graph: bool,
     seeds: Path,
     data: tuple[Path, ...],
     ontology_path: Path,
 ) -> None:
     """Load the ontology and the knowledge graph into a SPARQL server (Graph Store Protocol PUT:
-    each named graph is replaced, so publishing twice is idempotent), then verify the counts."""
+    each graph is replaced, so publishing twice is idempotent), then verify the counts.
+
+    The saved queries read the default graph: publish with --default-graph, or let the server
+    treat the default graph as the union of the named graphs (see the README)."""
     from mscowl.ontology import load_ontology
     from mscowl.serialize import ntriples
     from mscowl.sparql import count_triples, put_graph
-    from mscowl.validate import fresh_build, parse_files
+    from mscowl.validate import fresh_build
 
     files, seeds = _local_data(data, seeds)
-    kg = parse_files(files, "data") if files else fresh_build(seeds, ontology_path)[0]
-    closure = load_ontology(ontology_path).closure
+    if files and all(f.suffix == ".nt" for f in files):
+        lines = {line for f in files for line in f.read_bytes().splitlines() if line.strip()}
+        kg_body = b"".join(line + b"\n" for line in sorted(lines))  # no rdflib parse
+    elif files:
+        from mscowl.validate import parse_files
+
+        kg_body = ntriples(parse_files(files, "data"))
+    else:
+        kg_body = ntriples(fresh_build(seeds, ontology_path)[0])
+    ontology_body = ntriples(load_ontology(ontology_path).closure)
     verify = query_endpoint or _query_url(endpoint)
-    for iri, graph, what in (
-        (graph_iri, kg, "knowledge graph"),
-        (ontology_graph, closure, "ontology"),
-    ):
-        body = ntriples(graph)
+    if default_graph:
+        uploads: list[tuple[str | None, bytes, str]] = [
+            (None, kg_body + ontology_body, "knowledge graph and ontology")
+        ]
+    else:
+        uploads = [
+            (graph_iri, kg_body, "knowledge graph"),
+            (ontology_graph, ontology_body, "ontology"),
+        ]
+    for iri, body, what in uploads:
         status = put_graph(endpoint, iri, body)
-        expected = body.count(b"\n")
+        expected = len(set(body.splitlines()))
         found = count_triples(verify, iri)
         if found != expected:
+            where = f"<{iri}>" if iri else "the default graph"
             raise CheckFailedError(
-                f"{what}: the server holds {found} triples in <{iri}>, expected {expected}"
+                f"{what}: the server holds {found} triples in {where}, expected {expected}"
             )
-        click.echo(f"published {what}: {expected} triples into <{iri}> (HTTP {status})")
+        target = f"<{iri}>" if iri else "the default graph"
+        click.echo(f"published {what}: {expected} triples into {target} (HTTP {status})")
 
 
 def _query_url(store_url: str) -> str:
