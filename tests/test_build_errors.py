@@ -434,3 +434,19 @@ def test_xlsx_numbers_and_dates_typed_by_a_curator_read_as_in_csv(
     assert (out / "knowledge-graph.nt").read_bytes() == (
         good_build / "knowledge-graph.nt"
     ).read_bytes()
+
+
+def test_xlsx_very_hidden_sheet_and_formula_beyond_column_z(
+    good_build: Path, workbook: Path
+) -> None:
+    book = load_workbook(workbook)
+    book["strategies"].sheet_state = "veryHidden"
+    book["lineages"]["AB3"] = "=A3"
+    book.save(workbook)
+    code, errors = build_workbook(workbook, good_build)
+    assert code == 2
+    assert (
+        f"{workbook}:lineages:3:AB: cell AB3 holds the formula '=A3'; expected a plain value "
+        "(paste values instead)" in errors
+    )
+    assert any(e.startswith(f"{workbook}:strategies: the sheet is veryHidden;") for e in errors)
