@@ -201,6 +201,12 @@ def test_cli_refuses_updates_and_bad_params(tmp_path: Path) -> None:
     code, _, err = run(str(update))
     assert code == 2
     assert "refused without --allow-update" in err
+    code, _, err = run(str(update), "--allow-update")
+    assert code == 2 and "an update needs --endpoint" in err
+    ask = tmp_path / "ask.rq"
+    ask.write_text("ASK { ?s ?p ?o }", encoding="utf-8")
+    code, _, err = run(str(ask))
+    assert code == 2 and "only SELECT queries (and updates) are supported; this is ASK" in err
     code, _, err = run("trials", "-p", "nothing")
     assert code == 2 and "expected name=value" in err
     code, _, err = run("no-such-query")

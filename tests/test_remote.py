@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ONTOLOGY, ROOT, required
+from mscowl.build import build_knowledge_graph
 from mscowl.cli import main
 from mscowl.ontology import load_ontology
 from mscowl.query import EndpointError, catalogue, example_name, golden_text
 from mscowl.sparql import run_remote
-from mscowl.validate import fresh_build
 from servers import free_port, misbehaving_endpoint, oxigraph_binary, oxigraph_server, put_graph
 
 CATALOGUE = catalogue(ROOT / "queries")
@@ -26,7 +26,7 @@ def endpoint() -> Iterator[str]:
         if required("MSCOWL_REQUIRE_OXIGRAPH"):
             pytest.fail("oxigraph is not installed (PyPI package 'oxigraph', in the test extra)")
         pytest.skip("oxigraph is not installed")
-    graph, _ = fresh_build(ROOT / "seeds", ONTOLOGY)
+    graph = build_knowledge_graph(ROOT / "seeds", ontology=ONTOLOGY).graph()
     release = graph + load_ontology(ONTOLOGY).closure
     with oxigraph_server() as base:
         assert put_graph(base, release.serialize(format="nt", encoding="utf-8")) in (200, 201, 204)
@@ -124,3 +124,17 @@ def test_regression_sparqlwrapper_reads_loading_in_a_comment_as_an_update(endpoi
     text = "# payload, vector or loading method\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     table = run_remote(endpoint, text, retries=0)
     assert table.columns == ["n"] and int(str(table.rows[0][0])) > 1000
+
+
+def test_update_on_an_endpoint_needs_allow_update(endpoint: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    update = tmp_path / "insert.rq"
+    update.write_text("INSERT DATA { <urn:mscowl:test> <urn:mscowl:p> 'loaded' }", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["query", str(update), "--endpoint", endpoint])
+    assert refused.exit_code == 2
+    update_url = endpoint.replace("/query", "/update")
+    done = CliRunner().invoke(
+        main, ["query", str(update), "--endpoint", update_url, "--allow-update"]
+    )
+    assert done.exit_code == 0, done.output
+    table = run_remote(endpoint, "SELECT ?o WHERE { <urn:mscowl:test> <urn:mscowl:p> ?o }")
+    assert [str(row[0]) for row in table.rows] == ["loaded"]

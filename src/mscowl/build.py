@@ -18,6 +18,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -28,7 +29,7 @@ from rdflib.term import Node
 from mscowl.errors import InputError, InputProblemsError, Origin
 from mscowl.mapping import Mapping, SheetMap
 from mscowl.namespaces import BASE, PREFIXES, compress, is_own
-from mscowl.origins import format_index
+from mscowl.origins import OriginIndex, format_index
 from mscowl.serialize import ntriples_lines, turtle
 from mscowl.sheets import Row, Table, read_seeds
 from mscowl.shipped import MAPPING
@@ -64,6 +65,9 @@ class KnowledgeGraph:
         for triple in self.triples:
             graph.add(triple)
         return graph
+
+    def origin_index(self) -> OriginIndex:
+        return OriginIndex.of(self.triples.items(), self.subjects.items())
 
     def ntriples(self) -> bytes:
         """Sorted N-Triples (what a fast store such as pyoxigraph loads directly)."""
@@ -337,21 +341,29 @@ def _check_terms(kg: KnowledgeGraph, checker: TermChecker) -> list[InputError]:
     return problems
 
 
+#: Given the number of rows, a context manager yielding the per-row callback (or ``None``).
+Progress = Callable[[int], AbstractContextManager[Callable[[], None] | None]]
+
+
 def build_knowledge_graph(
     seeds: Path,
     mapping_path: Path | None = None,
     ontology: Path | None = None,
     registry: TermRegistry | None = None,
+    progress: Progress | None = None,
 ) -> KnowledgeGraph:
     """Read, check and map the seeds (a directory or a workbook) in one call.
 
     With ``ontology``, every CURIE is checked against the verified releases and the ontology.
+    ``progress`` lets a caller show a progress bar once the number of rows is known.
     Raises :class:`InputProblemsError` with every problem of the input.
     """
     mapping = Mapping.load(mapping_path or default_mapping(seeds))
     tables, problems = load_tables(seeds, mapping)
     checker = TermChecker.for_ontology(ontology, registry) if ontology else None
-    return build_graph(tables, mapping, checker, problems=problems)
+    total = sum(len(table.rows) for table in tables.values())
+    with progress(total) if progress else nullcontext() as on_row:
+        return build_graph(tables, mapping, checker, on_row, problems)
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ Exit codes (after pySHACL): 0 success / no problem, 1 the check found problems,
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -61,6 +62,14 @@ ontology_option = click.option(
     default=DEFAULT_ONTOLOGY,
     show_default=True,
     help="The ontology; its imports resolve through catalog-v001.xml beside it.",
+)
+mapping_option = click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Column-to-RDF mapping (TOML). Default: mapping.toml beside the seeds, else the "
+    "shipped one.",
 )
 data_option = click.option(
     "--data",
@@ -172,13 +181,7 @@ def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
     show_default=True,
     help="Output directory; replaced atomically, and left untouched when the input has problems.",
 )
-@click.option(
-    "--mapping",
-    "mapping_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Column-to-RDF mapping (TOML). Default: mapping.toml beside the seeds.",
-)
+@mapping_option
 @ontology_option
 @click.option(
     "--verify-terms/--no-verify-terms",
@@ -201,28 +204,16 @@ def build(
     Every problem of the input is reported as file[:sheet]:row:column: found ..., expected ...;
     exit 2 then, with the previous output untouched.
     """
-    from mscowl.build import (
-        TermChecker,
-        build_graph,
-        default_mapping,
-        load_tables,
-        serialise,
-        write_outputs,
-    )
-    from mscowl.mapping import Mapping
+    from mscowl.build import build_knowledge_graph, serialise, write_outputs
     from mscowl.terms import TermRegistry
 
-    mapping = Mapping.load(mapping_path or default_mapping(seeds))
-    tables, problems = load_tables(seeds, mapping)
-    checker = (
-        TermChecker.for_ontology(ontology_path, TermRegistry(reference)) if verify_terms else None
+    kg = build_knowledge_graph(
+        seeds,
+        mapping_path,
+        ontology_path if verify_terms else None,
+        TermRegistry(reference),
+        _progress_bar,
     )
-    total = sum(len(t.rows) for t in tables.values())
-    if total >= PROGRESS_THRESHOLD and sys.stderr.isatty():
-        with click.progressbar(length=total, label="mapping rows", file=sys.stderr) as bar:
-            kg = build_graph(tables, mapping, checker, lambda: bar.update(1), problems)
-    else:
-        kg = build_graph(tables, mapping, checker, problems=problems)
     write_outputs(serialise(kg), out)
     sheets = ", ".join(f"{name} {count}" for name, count in kg.rows_per_sheet.items())
     click.echo(f"built {len(kg.triples)} triples about {len(kg.subjects)} subjects into {out}/")
@@ -244,13 +235,7 @@ def build(
     show_default=True,
     help="Workbook to write (one sheet per kind, named as in the mapping).",
 )
-@click.option(
-    "--mapping",
-    "mapping_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Mapping (TOML). Default: mapping.toml beside the seeds.",
-)
+@mapping_option
 @reports_errors
 def workbook(seeds: Path, out: Path, mapping_path: Path | None) -> None:
     """Write the CSV seeds as one .xlsx workbook that `mscowl build --seeds` accepts."""
@@ -405,23 +390,23 @@ def query(
     form = query_form(text)
     if form == "UPDATE" and not allow_update:
         raise InputError("this is a SPARQL Update; refused without --allow-update")
+    if form not in ("SELECT", "UPDATE"):
+        raise InputError(f"only SELECT queries (and updates) are supported; this is {form}")
+    if form == "UPDATE" and not endpoint:
+        raise InputError("an update needs --endpoint: the embedded store is rebuilt every run")
     if endpoint:
         from mscowl.sparql import run_remote
 
         table = run_remote(
             endpoint, text, timeout=timeout, retries=retries, update=form == "UPDATE"
         )
+        if form == "UPDATE":
+            click.echo(f"update applied at {endpoint}")
+            return
     else:
         from mscowl.sparql import open_local_store
 
-        if form not in ("SELECT", "UPDATE"):
-            raise InputError(f"only SELECT queries are supported; this is a {form} query")
-        store = open_local_store(*_local_data(data, seeds), ontology_path)
-        if form == "UPDATE":
-            store.update(text)
-            click.echo("update applied to the embedded store (not saved)")
-            return
-        table = store.select(text)
+        table = open_local_store(*_local_data(data, seeds), ontology_path).select(text)
     click.echo(render(table, fmt), nl=False)
 
 
@@ -573,7 +558,6 @@ def publish(
     from mscowl.ontology import load_ontology
     from mscowl.serialize import ntriples
     from mscowl.sparql import count_triples, put_graph
-    from mscowl.validate import fresh_build
 
     files, seeds = _local_data(data, seeds)
     if files and all(f.suffix == ".nt" for f in files):
@@ -584,7 +568,9 @@ def publish(
 
         kg_body = ntriples(parse_files(files, "data"))
     else:
-        kg_body = ntriples(fresh_build(seeds, ontology_path)[0])
+        from mscowl.build import build_knowledge_graph
+
+        kg_body = build_knowledge_graph(seeds, ontology=ontology_path).ntriples()
     ontology_body = ntriples(load_ontology(ontology_path).closure)
     verify = query_endpoint or _query_url(endpoint)
     if default_graph:
@@ -618,6 +604,16 @@ def _query_url(store_url: str) -> str:
 
 #: Rows from which `mscowl build` shows a progress bar (on a terminal).
 PROGRESS_THRESHOLD = 2000
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[], None] | None]:
+    """A progress bar on stderr for long inputs on a terminal; nothing otherwise."""
+    if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="mapping rows", file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,7 @@ from mscowl.namespaces import DEFINITION, PREFIXES, compress, is_own
 from mscowl.query import SavedQuery, cell_text
 from mscowl.sparql import LocalStore
 from mscowl.validate import SH
+from mscowl.validate import labels as names_of
 
 SYNONYMS: Final = [
     URIRef(PREFIXES["oboInOwl"] + n)
@@ -74,15 +75,6 @@ def _link(node: Node, labels: Mapping[Node, str]) -> str:
     return f'<a href="{escape(str(node))}">{_name(node, labels)}</a>'
 
 
-def _labels(*graphs: Graph) -> dict[Node, str]:
-    found: dict[Node, str] = {}
-    for graph in graphs:
-        for s, label in sorted(graph.subject_objects(RDFS.label)):
-            if isinstance(label, Literal) and s not in found:
-                found[s] = str(label)
-    return found
-
-
 def documentation(
     full: Graph,
     main: Graph,
@@ -94,7 +86,7 @@ def documentation(
     version: str,
 ) -> dict[str, bytes]:
     """The pages and images, by path under ``docs/``."""
-    labels = _labels(full, kg, shapes)
+    labels = names_of(full, kg, shapes)
     files = {f"docs/img/{name}": data for name, data in sorted(charts.items())}
     files["docs/index.html"] = _index(full, kg, charts, version)
     files["docs/ontology.html"] = _ontology(full, main, kg, labels, version)

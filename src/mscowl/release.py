@@ -31,7 +31,7 @@ from rdflib.term import Node
 
 from mscowl.errors import InputError
 from mscowl.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, compress
-from mscowl.serialize import jsonld, ntriples, rdfxml, write_turtle
+from mscowl.serialize import jsonld, rdfxml, write_turtle
 
 RELEASES: Final = BASE + "releases/"
 BASE_IRI: Final = BASE + "msc-cancer-base.owl"
@@ -99,9 +99,9 @@ def _with_header(graph: Graph, old_iri: URIRef, iri: URIRef, version: str, name:
     return out
 
 
-def full_ontology(closure: Graph, main_iri: URIRef) -> tuple[Graph, int]:
+def full_ontology(closure: Graph, main_iri: URIRef) -> Graph:
     """The import closure merged into one ontology, with HermiT's inferred class hierarchy
-    materialised; returns the graph and the number of inferred axioms added."""
+    materialised."""
     from mscowl.reasoning import run_hermit
 
     headers = {s for s in closure.subjects(RDF.type, OWL.Ontology) if s != main_iri}
@@ -115,17 +115,14 @@ def full_ontology(closure: Graph, main_iri: URIRef) -> tuple[Graph, int]:
     result = run_hermit(merged)
     if not result.consistent:
         raise InputError(f"HermiT finds the ontology inconsistent: {result.message}")
-    added = 0
     for sub, sup in result.inferred_subclasses:
-        triple = (URIRef(sub), RDFS.subClassOf, URIRef(sup))
-        if triple not in merged and sub != sup:
-            merged.add(triple)
-            added += 1
-    return merged, added
+        if sub != sup:
+            merged.add((URIRef(sub), RDFS.subClassOf, URIRef(sup)))
+    return merged
 
 
 def rdf_files(stem: str, graph: Graph) -> dict[str, bytes]:
-    """Turtle, RDF/XML (.owl) and JSON-LD of a graph."""
+    """Turtle, RDF/XML (.owl) and JSON-LD of an ontology."""
     return {
         f"{stem}.ttl": write_turtle(graph).encode("utf-8"),
         f"{stem}.owl": rdfxml(graph, RELEASE_PREFIXES),
@@ -155,15 +152,15 @@ def make_release(inputs: ReleaseInputs) -> dict[str, bytes]:
     if catalog.is_file():
         files["ontology/catalog-v001.xml"] = catalog.read_bytes()
 
-    merged, _ = full_ontology(loaded.closure, main_iri)
+    merged = full_ontology(loaded.closure, main_iri)
     full = _with_header(merged, main_iri, main_iri, version, "msc-cancer.owl")
     files |= {f"ontology/{k}": v for k, v in rdf_files("msc-cancer-full", full).items()}
 
-    kg = build_knowledge_graph(inputs.seeds, ontology=inputs.ontology).graph()
-    files |= {
-        f"data/{k}": v for k, v in rdf_files("msc-cancer-kg", kg).items() if not k.endswith(".owl")
-    }
-    files["data/msc-cancer-kg.nt"] = ntriples(kg)
+    knowledge = build_knowledge_graph(inputs.seeds, ontology=inputs.ontology)
+    kg = knowledge.graph()
+    files["data/msc-cancer-kg.ttl"] = write_turtle(kg).encode("utf-8")
+    files["data/msc-cancer-kg.nt"] = knowledge.ntriples()  # the same bytes as `mscowl build`
+    files["data/msc-cancer-kg.jsonld"] = jsonld(kg, RELEASE_PREFIXES)
 
     shapes = parse_files(shape_files([inputs.shapes]), "shapes")
     for path in shape_files([inputs.shapes]):

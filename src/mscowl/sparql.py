@@ -135,28 +135,22 @@ def run_remote(
             content_type = (raw.headers.get("Content-Type") or "").split(";")[0].strip()
             body = raw.read()
             break
-        except urllib.error.HTTPError as exc:
-            if exc.code >= 500 and attempt <= retries:
-                time.sleep(backoff * 2 ** (attempt - 1))
-                continue
-            raise EndpointError(
-                f"{where}: HTTP {exc.code} {exc.reason}" + _attempts(attempt)
-            ) from exc
-        except SPARQLWrapperException as exc:
-            code = _status(exc)
-            if code >= 500 and attempt <= retries:
-                time.sleep(backoff * 2 ** (attempt - 1))
-                continue
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise EndpointError(f"{where}: {first}" + _attempts(attempt)) from exc
+        except (urllib.error.HTTPError, SPARQLWrapperException) as exc:
+            if isinstance(exc, urllib.error.HTTPError):
+                code, what = exc.code, f"HTTP {exc.code} {exc.reason}"
+            else:
+                text = str(exc).strip()
+                code, what = _status(exc), text.splitlines()[0] if text else type(exc).__name__
+            retry = code >= 500  # the server's fault: perhaps transient
+            error: Exception = exc
         except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
             timed_out = isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError)
-            if attempt <= retries:
-                time.sleep(backoff * 2 ** (attempt - 1))
-                continue
             what = f"no answer within {timeout:g} s" if timed_out else f"unreachable ({reason})"
-            raise EndpointError(f"{where}: {what}" + _attempts(attempt)) from exc
+            retry, error = True, exc
+        if not retry or attempt > retries:
+            raise EndpointError(f"{where}: {what}" + _attempts(attempt)) from error
+        time.sleep(backoff * 2 ** (attempt - 1))
     if update:
         return ResultTable([])
     if content_type not in _RESULT_TYPES:
@@ -191,19 +185,14 @@ def open_local_store(data: list[Path], seeds: Path, ontology: Path | None) -> Lo
     plus the ontology with its imports."""
     from mscowl.ontology import load_ontology
 
-    store = LocalStore()
-    if data:
-        for path in data:
-            if not path.is_file():
-                raise InputError("no such data file", Origin(str(path)))
-            store.load_file(path)
-    else:
-        from mscowl.validate import fresh_build
+    for path in data:
+        if not path.is_file():
+            raise InputError("no such data file", Origin(str(path)))
+    store = store_of([load_ontology(ontology).closure] if ontology else [], data)
+    if not data:
+        from mscowl.build import build_knowledge_graph
 
-        graph, _ = fresh_build(seeds, ontology)
-        store.load_graph(graph)
-    if ontology is not None:
-        store.load_graph(load_ontology(ontology).closure)
+        store.load_ntriples(build_knowledge_graph(seeds, ontology=ontology).ntriples())
     return store
 
 

@@ -197,13 +197,14 @@ def prepared_sparql_queries() -> Iterator[None]:
 
 
 def labels(*graphs: Graph) -> dict[Node, str]:
-    """rdfs:label of every subject (English first), for readable reports."""
-    found: dict[Node, str] = {}
+    """One rdfs:label per subject, for readable reports and pages: the first English label in
+    sorted order, else the first label (so the choice does not depend on hash order)."""
+    candidates: dict[Node, list[tuple[bool, str]]] = {}
     for graph in graphs:
         for subject, label in graph.subject_objects(RDFS.label):
-            if isinstance(label, Literal) and (subject not in found or label.language == "en"):
-                found[subject] = str(label)
-    return found
+            if isinstance(label, Literal):
+                candidates.setdefault(subject, []).append((label.language != "en", str(label)))
+    return {subject: min(found)[1] for subject, found in candidates.items()}
 
 
 def display(node: Node | None, names: Mapping[Node, str]) -> str:
@@ -259,7 +260,10 @@ def run_validation(
         index_path = origins_path or (beside if beside.is_file() else None)
         origins = OriginIndex.read(index_path) if index_path else None
     else:
-        data, origins = fresh_build(seeds, ontology_path)
+        from mscowl.build import build_knowledge_graph
+
+        kg = build_knowledge_graph(seeds, ontology=ontology_path)
+        data, origins = kg.graph(), kg.origin_index()
     if engine == "jena":
         report = _validate_with_jena(data_paths, data, shapes, ontology)
         names = labels(ontology, data) if data is not None else labels(ontology)
@@ -290,30 +294,21 @@ def _file_labels(paths: list[Path], wanted: set[Node]) -> dict[Node, str]:
 ORIGIN_INDEX_FILE: Final = "origin-index.tsv"
 
 
-def fresh_build(seeds: Path, ontology_path: Path | None) -> tuple[Graph, OriginIndex]:
-    """The graph built from ``seeds`` in memory, and its origin index."""
-    from mscowl.build import build_knowledge_graph
-
-    kg = build_knowledge_graph(seeds, ontology=ontology_path)
-    return kg.graph(), OriginIndex.of(kg.triples.items(), kg.subjects.items())
-
-
 def _validate_with_jena(
     paths: list[Path], data: Graph | None, shapes: Graph, ontology: Graph
 ) -> ValidationReport:
     import tempfile
 
     from mscowl.jena import validate_with_jena
-    from mscowl.serialize import ntriples
 
     with tempfile.TemporaryDirectory(prefix="mscowl-jena-") as tmp:
         shapes_file, ontology_file = Path(tmp) / "shapes.ttl", Path(tmp) / "ontology.nt"
         shapes.serialize(shapes_file, format="turtle")
-        ontology_file.write_bytes(ntriples(ontology))
+        ontology.serialize(ontology_file, format="nt", encoding="utf-8")
         if data is not None or len(paths) != 1:
             merged = data if data is not None else parse_files(paths, "data")
             data_file = Path(tmp) / "data.nt"
-            data_file.write_bytes(ntriples(merged))
+            merged.serialize(data_file, format="nt", encoding="utf-8")
         else:
             data_file = paths[0]
         graph = validate_with_jena(shapes_file, [data_file], ontology_file)[0]
