@@ -40,7 +40,7 @@ def test_default_validates_the_freshly_built_seeds() -> None:
     result = validate("--seeds", str(SEEDS))
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
-    assert first.startswith("SHACL validation (pyshacl): 0 violations, ")
+    assert first.startswith("SHACL validation (native): 0 violations, ")
     assert first.endswith("conforms: yes")
     assert "fix at " in result.output
 

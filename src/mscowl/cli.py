@@ -20,7 +20,7 @@ from mscowl.errors import CheckFailedError, InputError, InputProblemsError, Msco
 from mscowl.ontology import DEFAULT_ONTOLOGY
 from mscowl.query import FORMATS as QUERY_FORMATS
 from mscowl.reports import FORMATS
-from mscowl.validate import LEVELS
+from mscowl.validate import ENGINES, LEVELS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -278,10 +278,12 @@ def workbook(seeds: Path, out: Path, mapping_path: Path | None) -> None:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["pyshacl", "jena"]),
-    default="pyshacl",
+    type=click.Choice(list(ENGINES)),
+    default="auto",
     show_default=True,
-    help="pySHACL (reference) or Apache Jena SHACL (needs libapache-jena-java).",
+    help="native (pySHACL's results, fast on large graphs), pyshacl (the reference), jena "
+    "(Apache Jena SHACL; needs libapache-jena-java), or auto: native unless the shapes use "
+    "something it does not cover, then pySHACL.",
 )
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
@@ -311,6 +313,8 @@ def validate(
     run = run_validation(
         list(data), list(shapes_paths) or [SHAPES], ontology_path, seeds, origins_path, engine
     )
+    for note in run.notes:
+        click.echo(f"note: {note}", err=True)
     level = LEVELS[fail_on]
     text = render(run.report, fmt, ReportContext(run.names, run.origins, level))
     if output:

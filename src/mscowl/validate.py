@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Final
 
@@ -30,6 +30,8 @@ from mscowl.origins import OriginIndex
 
 SH: Final = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITY_RANK: Final[dict[Node, int]] = {SH.Info: 1, SH.Warning: 2, SH.Violation: 3}
+#: Names of the validation engines (``mscowl validate --engine``).
+ENGINES: Final = ("auto", "native", "pyshacl", "jena")
 #: --fail-on level name → severity.
 LEVELS: Final = {"info": SH.Info, "warning": SH.Warning, "violation": SH.Violation}
 
@@ -45,6 +47,8 @@ class Result:
     severity: Node
     message: str
     shape: Node | None = None
+    #: The sh:SPARQLConstraint of a SHACL-SPARQL result.
+    constraint: Node | None = None
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -96,8 +100,14 @@ def results_of(report: Graph) -> list[Result]:
                     severity=_required(report, node, SH.resultSeverity),
                     message=str(message) if message is not None else "",
                     shape=report.value(node, SH.sourceShape),
+                    constraint=report.value(node, SH.sourceConstraint),
                 )
             )
+    return sorted_results(results)
+
+
+def sorted_results(results: Iterable[Result]) -> list[Result]:
+    """Results in a stable order: by key, then value and message."""
     return sorted(results, key=lambda r: (*r.key, _term(r.value) if r.value else "", r.message))
 
 
@@ -199,12 +209,42 @@ def prepared_sparql_queries() -> Iterator[None]:
 def labels(*graphs: Graph) -> dict[Node, str]:
     """One rdfs:label per subject, for readable reports and pages: the first English label in
     sorted order, else the first label (so the choice does not depend on hash order)."""
+    return pick_labels(pair for graph in graphs for pair in graph.subject_objects(RDFS.label))
+
+
+def pick_labels(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, str]:
+    """:func:`labels` from (subject, label) pairs."""
     candidates: dict[Node, list[tuple[bool, str]]] = {}
-    for graph in graphs:
-        for subject, label in graph.subject_objects(RDFS.label):
-            if isinstance(label, Literal):
-                candidates.setdefault(subject, []).append((label.language != "en", str(label)))
+    for subject, label in pairs:
+        if isinstance(label, Literal):
+            candidates.setdefault(subject, []).append((label.language != "en", str(label)))
     return {subject: min(found)[1] for subject, found in candidates.items()}
+
+
+def report_graph(results: list[Result]) -> Graph:
+    """A standard ``sh:ValidationReport`` graph stating ``results`` (one blank node each)."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode("report")
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not results)))
+    for number, result in enumerate(results):
+        node = BNode(f"result{number}")
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        for prop, value in (
+            (SH.focusNode, result.focus),
+            (SH.resultPath, result.path),
+            (SH.value, result.value),
+            (SH.sourceConstraintComponent, result.component),
+            (SH.resultSeverity, result.severity),
+            (SH.sourceShape, result.shape),
+            (SH.sourceConstraint, result.constraint),
+            (SH.resultMessage, Literal(result.message) if result.message else None),
+        ):
+            if value is not None:
+                graph.add((node, prop, value))
+    return graph
 
 
 def display(node: Node | None, names: Mapping[Node, str]) -> str:
@@ -229,6 +269,8 @@ class ValidationRun:
     report: ValidationReport
     names: dict[Node, str]
     origins: OriginIndex | None
+    #: Things the user should know about the run (e.g. why another engine was used).
+    notes: list[str] = field(default_factory=list)
 
 
 def run_validation(
@@ -237,21 +279,24 @@ def run_validation(
     ontology_path: Path | None,
     seeds: Path,
     origins_path: Path | None = None,
-    engine: str = "pyshacl",
+    engine: str = "auto",
 ) -> ValidationRun:
     """Validate RDF files, or (without files) the graph freshly built from ``seeds``.
 
-    The origin index comes from the build, from ``origins_path``, or from an
-    ``origin-index.tsv`` beside the first data file. With ``engine="jena"`` the data files go
-    to Jena as they are (no rdflib parsing), which is what makes it fast on large graphs.
+    Engines (see :data:`ENGINES`): ``native`` (:mod:`mscowl.shacl`, pySHACL's results on large
+    graphs), ``pyshacl`` (the reference), ``jena`` (Apache Jena SHACL; the data files go to Jena
+    unparsed), and ``auto``: native, or pySHACL when the shapes use something the native
+    engine does not cover (the run's notes say so). The origin index comes from the build, from
+    ``origins_path``, or from an ``origin-index.tsv`` beside the first data file.
     """
+    from mscowl.build import KnowledgeGraph
     from mscowl.ontology import load_ontology
 
     shape_paths = shape_files(shapes_paths)
     shapes = parse_files(shape_paths, "shapes")
     ontology = load_ontology(ontology_path).closure if ontology_path else Graph()
     origins: OriginIndex | None = None
-    data: Graph | None = None
+    kg: KnowledgeGraph | None = None
     if data_paths:
         for path in data_paths:
             if not path.is_file():
@@ -263,7 +308,20 @@ def run_validation(
         from mscowl.build import build_knowledge_graph
 
         kg = build_knowledge_graph(seeds, ontology=ontology_path)
-        data, origins = kg.graph(), kg.origin_index()
+        origins = kg.origin_index()
+    notes: list[str] = []
+    if engine in ("auto", "native"):
+        from mscowl.shacl import UnsupportedShapesError, validate_native
+
+        try:
+            report, names = validate_native(data_paths, kg, shapes, ontology)
+            return ValidationRun(report, names, origins)
+        except UnsupportedShapesError as exc:
+            if engine == "native":
+                raise
+            notes.append(f"validated with pySHACL: the native engine does not cover {exc}")
+            engine = "pyshacl"
+    data = kg.graph() if kg is not None else None
     if engine == "jena":
         report = _validate_with_jena(data_paths, data, shapes, ontology)
         names = labels(ontology, data) if data is not None else labels(ontology)
@@ -272,7 +330,7 @@ def run_validation(
         data = data if data is not None else parse_files(data_paths, "data")
         report = validate_graph(data, shapes, ontology)
         names = labels(ontology, data)
-    return ValidationRun(report, names, origins)
+    return ValidationRun(report, names, origins, notes)
 
 
 def _file_labels(paths: list[Path], wanted: set[Node]) -> dict[Node, str]:

@@ -1,0 +1,230 @@
+"""The native SHACL engine gives pySHACL's results: on every shapes fixture, and on small shapes
+that exercise each path kind, each constraint component and each way of running SHACL-SPARQL.
+What it does not cover is refused, and `mscowl validate` then falls back to pySHACL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.term import BNode
+
+from conftest import ONTOLOGY, ROOT
+from mscowl.cli import main
+from mscowl.ontology import load_ontology
+from mscowl.shacl import NativeValidator, TripleIndex, UnsupportedShapesError, _where_group
+from mscowl.validate import (
+    Result,
+    parse_files,
+    run_validation,
+    shape_files,
+    sorted_results,
+    validate_graph,
+)
+
+TESTS = ROOT / "shapes" / "tests"
+FIXTURES = sorted(p for p in TESTS.glob("*.ttl") if p.name != "context.ttl")
+PREFIXES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> .
+"""
+
+Full = tuple[tuple[str, str, str, str], str, str]
+
+
+def full(results: list[Result]) -> list[Full]:
+    """Everything two engines must agree on: the key, the value and the message."""
+
+    def value(r: Result) -> str:
+        return "" if r.value is None else "_:blank" if isinstance(r.value, BNode) else r.value.n3()
+
+    return sorted((r.key, value(r), r.message) for r in results)
+
+
+def native(shapes: Graph, *files: Path, ontology: Graph | None = None) -> list[Result]:
+    index = TripleIndex()
+    for path in files:
+        index.add_file(path)
+    if ontology is not None:
+        index.add_triples(ontology)
+    return sorted_results(NativeValidator(shapes).validate(index))
+
+
+def both(tmp_path: Path, shapes_ttl: str, data_ttl: str) -> tuple[list[Full], list[Full]]:
+    """(native, pySHACL) results of Turtle shapes on Turtle data."""
+    shapes = Graph().parse(data=PREFIXES + shapes_ttl, format="turtle")
+    data = tmp_path / "data.ttl"
+    data.write_text(PREFIXES + data_ttl, encoding="utf-8")
+    reference = validate_graph(Graph().parse(data), shapes).results
+    return full(native(shapes, data)), full(reference)
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return parse_files(shape_files([ROOT / "shapes"]), "shapes")
+
+
+@pytest.fixture(scope="module")
+def closure() -> Graph:
+    return load_ontology(ONTOLOGY).closure
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_native_engine_equals_pyshacl_on_every_fixture(
+    fixture: Path, shapes: Graph, closure: Graph
+) -> None:
+    data = Graph().parse(TESTS / "context.ttl").parse(fixture)
+    reference = full(validate_graph(data, shapes, closure).results)
+    assert full(native(shapes, TESTS / "context.ttl", fixture, ontology=closure)) == reference
+
+
+# --------------------------------------------------------------------------------------------
+# Paths and constraint components, each against pySHACL
+
+PATHS = """
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:property [ sh:path [ sh:inversePath ex:parent ] ; sh:minCount 1 ; sh:message "no child" ] ,
+    [ sh:path ( ex:parent ex:name ) ; sh:maxCount 1 ; sh:message "parent names" ] ,
+    [ sh:path [ sh:alternativePath ( ex:a ex:b ) ] ; sh:class ex:C ; sh:message "a or b" ] ,
+    [ sh:path [ sh:oneOrMorePath ex:next ] ; sh:hasValue ex:x1 ; sh:message "no loop" ] ,
+    [ sh:path [ sh:zeroOrOnePath ex:next ] ; sh:maxCount 1 ; sh:message "next" ] .
+"""
+PATH_DATA = """
+ex:x1 a ex:C ; ex:parent ex:p ; ex:a ex:x2 ; ex:b "lit" ; ex:next ex:x2 .
+ex:x2 a ex:C ; ex:next ex:x1 .
+ex:x3 a ex:C ; ex:parent ex:x1 ; ex:next ex:x3 , ex:x1 .
+ex:p ex:name "one" , "two" .
+ex:c1 ex:parent ex:x2 .
+"""
+
+
+def test_every_path_kind_gives_pyshacls_results(tmp_path: Path) -> None:
+    ours, reference = both(tmp_path, PATHS, PATH_DATA)
+    assert ours == reference
+    assert {r[2] for r in ours} == {"no child", "parent names", "a or b", "next"}
+
+
+VALUES = """
+ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:v ;
+  sh:property [ sh:path ex:v ; sh:datatype xsd:integer ; sh:message "integer" ] ,
+    [ sh:path ex:s ; sh:datatype xsd:string ; sh:message "string" ] ,
+    [ sh:path ex:s ; sh:pattern "^ab" ; sh:flags "i" ; sh:message "pattern" ] ,
+    [ sh:path ex:l ; sh:languageIn ( "en" ) ; sh:message "english" ] ,
+    [ sh:path ex:v ; sh:minExclusive 0 ; sh:maxExclusive 10 ; sh:message "range" ] ,
+    [ sh:path ex:k ; sh:in ( "a" 1 ex:k1 ) ; sh:message "in" ] ,
+    [ sh:path ex:k ; sh:hasValue ex:k1 ; sh:message "has k1" ] ,
+    [ sh:path ex:k ; sh:node ex:Named ; sh:message "named" ] ,
+    [ sh:path ex:k ; sh:or ( [ sh:datatype xsd:string ] [ sh:class ex:K ] ) ; sh:message "or" ] ,
+    [ sh:path ex:k ; sh:qualifiedValueShape [ sh:class ex:K ] ; sh:qualifiedMinCount 2 ;
+      sh:qualifiedMaxCount 0 ; sh:message "qualified" ] .
+ex:Named sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+"""
+VALUE_DATA = """
+ex:n1 ex:v 5 , "abc"^^xsd:integer , 10 , "7" ; ex:s "ABc" , "xab" , "b"@en , ex:iri ;
+  ex:l "colour"@en-GB , "couleur"@fr , "plain" ; ex:k "a" , 1 , "01"^^xsd:integer , ex:k1 , ex:k2 .
+ex:k1 a ex:K ; ex:name "k one" .
+ex:k2 a ex:K .
+ex:n2 ex:v 3 .
+"""
+
+
+def test_every_constraint_component_gives_pyshacls_results(tmp_path: Path) -> None:
+    ours, reference = both(tmp_path, VALUES, VALUE_DATA)
+    assert ours == reference
+    messages = {r[2] for r in ours}
+    assert messages >= {"integer", "string", "pattern", "english", "range", "in", "has k1"}
+    assert messages >= {"named", "or", "qualified"}
+
+
+SPARQL = """
+ex:S a sh:NodeShape ; sh:targetClass ex:M ; sh:severity sh:Warning ;
+  sh:sparql [ a sh:SPARQLConstraint ; sh:message "{?value}% is above 2 ({$this})" ;
+    sh:select "SELECT $this ?value WHERE { $this ex:pct ?value . FILTER (?value > 2) }" ;
+    sh:prefixes ex: ] ,
+  [ a sh:SPARQLConstraint ; sh:message "no label" ;
+    sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this rdfs:label ?l } }" ;
+    sh:prefixes ex: ] ,
+  [ a sh:SPARQLConstraint ; sh:message "path {?path}" ;
+    sh:select "SELECT $this ?path { $this ?path ?o . FILTER (?path = ex:pct) }" ;
+    sh:prefixes ex: ] .
+ex: sh:declare [ sh:prefix "rdfs" ; sh:namespace "http://www.w3.org/2000/01/rdf-schema#" ] ,
+  [ sh:prefix "ex" ; sh:namespace "http://example.org/" ] .
+"""
+
+
+def test_sparql_constraints_give_pyshacls_results(tmp_path: Path) -> None:
+    """A VALUES block pre-binds named focus nodes (also where $this is only inside FILTER NOT
+    EXISTS); blank nodes and a query without WHERE are pre-bound one by one; a decimal keeps the
+    lexical form the data gave it ("2.50", where the store holds "2.5")."""
+    data = """
+        ex:m1 a ex:M ; ex:pct 2.50 , 1 .
+        ex:m2 a ex:M ; rdfs:label "m2" ; ex:pct 3.0 .
+        [ a ex:M ; ex:pct 1 ] .
+    """
+    ours, reference = both(tmp_path, SPARQL, data)
+    assert ours == reference
+    messages = [r[2] for r in ours]
+    assert "3.0% is above 2 (http://example.org/m2)" in messages
+    assert messages.count("no label") == 2
+    assert f"path {PREFIXES.split()[-2][1:-1]}pct" in messages
+
+
+def test_a_literal_written_two_ways_is_refused_for_sparql(tmp_path: Path) -> None:
+    shapes = Graph().parse(data=PREFIXES + SPARQL, format="turtle")
+    data = tmp_path / "data.ttl"
+    data.write_text(PREFIXES + "ex:m1 a ex:M ; rdfs:label 'x' ; ex:pct 2.50 , 2.5 .", "utf-8")
+    with pytest.raises(UnsupportedShapesError, match="2 different ways"):
+        native(shapes, data)
+
+
+ON_A = "ex:S sh:targetNode ex:a ; "
+
+
+@pytest.mark.parametrize(
+    ("shape", "why"),
+    [
+        (ON_A + "sh:closed true .", "closed"),
+        (ON_A + "sh:property [ sh:path ex:p ; sh:equals ex:q ] .", "equals"),
+        (ON_A + "sh:node ex:S .", "recursive"),
+        ("ex:S a sh:NodeShape , rdfs:Class ; sh:property [ sh:path ex:p ] .", "implicit"),
+        (ON_A + "sh:property [ sh:minCount 1 ] .", "sh:path"),
+        (ON_A + "sh:property [ sh:path ex:p ; sh:sparql [ sh:select '' ] ] .", "property shape"),
+    ],
+)  # fmt: skip
+def test_what_the_engine_does_not_cover_is_refused(shape: str, why: str) -> None:
+    with pytest.raises(UnsupportedShapesError, match=why):
+        NativeValidator(Graph().parse(data=PREFIXES + shape, format="turtle"))
+
+
+def test_auto_falls_back_to_pyshacl_with_a_note(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        PREFIXES + "ex:S sh:targetClass ex:C ; sh:closed true ; sh:ignoredProperties (rdf:type) .",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text(PREFIXES + "ex:a a ex:C ; ex:p 1 .", encoding="utf-8")
+    run = run_validation([data], [shapes], None, tmp_path)
+    assert run.report.engine == "pyshacl"
+    assert [r.component.n3() for r in run.report.results] == [
+        "<http://www.w3.org/ns/shacl#ClosedConstraintComponent>"
+    ]
+    assert run.notes and "sh:closed" in run.notes[0]
+    result = CliRunner().invoke(
+        main, ["validate", str(data), "--shapes", str(shapes), "--engine", "native"]
+    )
+    assert result.exit_code == 2
+    assert "sh:closed" in result.output
+
+
+def test_where_group_skips_comments_strings_and_iris() -> None:
+    query = 'PREFIX x: <urn:x#a> # a { brace\nSELECT ("{" AS ?b) $this WHERE { $this ?p ?o }'
+    opening = _where_group(query)
+    assert opening is not None and query[opening:].strip() == "$this ?p ?o }"
+    assert _where_group("SELECT $this { $this ?p ?o }") is None
+    assert _where_group("SELECT ?x WHERE") is None
