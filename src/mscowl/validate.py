@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.plugins.sparql.evaluate import evalQuery
@@ -27,6 +27,10 @@ from rdflib.term import BNode, Identifier, Node
 from mscowl.errors import InputError, Origin
 from mscowl.namespaces import compress
 from mscowl.origins import OriginIndex
+from mscowl.serialize import nt_term
+
+if TYPE_CHECKING:
+    from mscowl.build import KnowledgeGraph
 
 SH: Final = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITY_RANK: Final[dict[Node, int]] = {SH.Info: 1, SH.Warning: 2, SH.Violation: 3}
@@ -289,33 +293,39 @@ def run_validation(
     engine does not cover (the run's notes say so). The origin index comes from the build, from
     ``origins_path``, or from an ``origin-index.tsv`` beside the first data file.
     """
-    from mscowl.build import KnowledgeGraph
     from mscowl.ontology import load_ontology
 
     shape_paths = shape_files(shapes_paths)
     shapes = parse_files(shape_paths, "shapes")
     ontology = load_ontology(ontology_path).closure if ontology_path else Graph()
-    origins: OriginIndex | None = None
     kg: KnowledgeGraph | None = None
+    index_path: Path | None = None
     if data_paths:
         for path in data_paths:
             if not path.is_file():
                 raise InputError("no such data file", Origin(str(path)))
         beside = data_paths[0].parent / ORIGIN_INDEX_FILE
         index_path = origins_path or (beside if beside.is_file() else None)
-        origins = OriginIndex.read(index_path) if index_path else None
     else:
         from mscowl.build import build_knowledge_graph
 
         kg = build_knowledge_graph(seeds, ontology=ontology_path)
-        origins = kg.origin_index()
+    report, names, notes = _validate(engine, data_paths, kg, shapes, ontology)
+    origins = kg.origin_index() if kg is not None else None
+    if index_path is not None:
+        origins = OriginIndex.read(index_path, {nt_term(r.focus) for r in report.results})
+    return ValidationRun(report, names, origins, notes)
+
+
+def _validate(
+    engine: str, data_paths: list[Path], kg: KnowledgeGraph | None, shapes: Graph, ontology: Graph
+) -> tuple[ValidationReport, dict[Node, str], list[str]]:
     notes: list[str] = []
     if engine in ("auto", "native"):
         from mscowl.shacl import UnsupportedShapesError, validate_native
 
         try:
-            report, names = validate_native(data_paths, kg, shapes, ontology)
-            return ValidationRun(report, names, origins)
+            return (*validate_native(data_paths, kg, shapes, ontology), notes)
         except UnsupportedShapesError as exc:
             if engine == "native":
                 raise
@@ -330,7 +340,7 @@ def run_validation(
         data = data if data is not None else parse_files(data_paths, "data")
         report = validate_graph(data, shapes, ontology)
         names = labels(ontology, data)
-    return ValidationRun(report, names, origins, notes)
+    return report, names, notes
 
 
 def _file_labels(paths: list[Path], wanted: set[Node]) -> dict[Node, str]:
