@@ -179,16 +179,15 @@ def turtle(triples: Iterable[tuple[Node, Node, Node]], prefixes: Mapping[str, st
     """Sorted Turtle, one subject block at a time, without building an rdflib graph: fast and
     deterministic for large generated graphs (IRIs, literals; no blank nodes)."""
     namespaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-    cache: dict[str, str] = {}
+    rdf_type = str(RDF.type)
+    cache: dict[str, str] = {rdf_type: "a"}
     term = cached_term()
-    rdf_type = RDF.type
 
     def name(node: Node) -> str:
+        # Plain str operations: rdflib's term comparisons are Python code, and slow at scale.
         if isinstance(node, Literal | BNode):
             return term(node)
         iri = str(node)
-        if node == rdf_type:
-            return "a"
         short = cache.get(iri)
         if short is None:
             short = f"<{iri}>"
@@ -199,22 +198,24 @@ def turtle(triples: Iterable[tuple[Node, Node, Node]], prefixes: Mapping[str, st
             cache[iri] = short
         return short
 
-    def order(triple: tuple[Node, Node, Node]) -> tuple[str, int, str, str]:
-        s, p, o = triple
-        return (str(s), 0 if p == rdf_type else 1, str(p), term(o))
-
+    # Sort on strings, and drop repeated triples after sorting (no hashing of rdflib terms).
+    keyed = sorted(((str(s), str(p) != rdf_type, str(p), term(o)), s, p, o) for s, p, o in triples)
     out = [f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.items())]
-    subject: Node | None = None
-    predicate: Node | None = None
-    for s, p, o in sorted(set(triples), key=order):
-        if s != subject:
+    subject: str | None = None
+    predicate: str | None = None
+    previous: tuple[str, bool, str, str] | None = None
+    for key, s, p, o in keyed:
+        if key == previous:
+            continue
+        previous = key
+        if key[0] != subject:
             if subject is not None:
                 out.append(" .\n")
             out.append(f"\n{name(s)}\n    {name(p)} {name(o)}")
-            subject, predicate = s, p
-        elif p != predicate:
+            subject, predicate = key[0], key[2]
+        elif key[2] != predicate:
             out.append(f" ;\n    {name(p)} {name(o)}")
-            predicate = p
+            predicate = key[2]
         else:
             out.append(f" ,\n        {name(o)}")
     if subject is not None:
