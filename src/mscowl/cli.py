@@ -204,7 +204,7 @@ def build(
     Every problem of the input is reported as file[:sheet]:row:column: found ..., expected ...;
     exit 2 then, with the previous output untouched.
     """
-    from mscowl.build import build_knowledge_graph, serialise, write_outputs
+    from mscowl.build import build_knowledge_graph, paused_gc, serialise, write_outputs
     from mscowl.terms import TermRegistry
 
     kg = build_knowledge_graph(
@@ -214,7 +214,8 @@ def build(
         TermRegistry(reference),
         _progress_bar,
     )
-    write_outputs(serialise(kg), out)
+    with paused_gc():
+        write_outputs(serialise(kg), out)
     sheets = ", ".join(f"{name} {count}" for name, count in kg.rows_per_sheet.items())
     click.echo(f"built {len(kg.triples)} triples about {len(kg.subjects)} subjects into {out}/")
     click.echo(f"rows: {sheets}")

@@ -10,12 +10,14 @@ CLI can print ``file[:sheet]:row:column: message`` and map the error class to an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Origin:
-    """Where something came from: a file, and optionally a sheet, a row and a column."""
+class Origin(NamedTuple):
+    """Where something came from: a file, and optionally a sheet, a row and a column.
+
+    A named tuple: a build makes one per cell, and tuples are the cheapest immutable records.
+    """
 
     file: str
     sheet: str | None = None

@@ -18,17 +18,19 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from mscowl.errors import InputError, InputProblemsError, Origin
 from mscowl.namespaces import PREFIXES, expand
+from mscowl.serialize import NT_ESCAPES
 
 #: Column types a mapping may use.
 TYPES: Final = (
@@ -83,6 +85,21 @@ _SHEET_KEYS: Final = {
 }
 
 
+class LiteralForm(NamedTuple):
+    """A literal as the converters make it: cheaper than an rdflib Literal (which parses its
+    value), and written straight to N-Triples by :meth:`ColumnMap.nt`."""
+
+    lexical: str
+    datatype: str | None = None
+    language: str | None = None
+
+    def nt(self) -> str:
+        quoted = f'"{self.lexical.translate(NT_ESCAPES)}"'
+        if self.language:
+            return f"{quoted}@{self.language}"
+        return f"{quoted}^^<{self.datatype}>" if self.datatype else quoted
+
+
 @dataclass(frozen=True)
 class ColumnMap:
     """How one column becomes triples (see the module docstring and ``seeds/mapping.toml``)."""
@@ -121,20 +138,32 @@ class ColumnMap:
         For ``ref`` columns the result is the identifier as a plain literal; the builder turns it
         into the IRI of the referenced row once all sheets are read.
         """
-        converter = _CONVERTERS[self.type]
-        return converter(self, value, origin)
+        term = _CONVERTERS[self.type](self, value, origin)
+        if isinstance(term, LiteralForm):
+            datatype = URIRef(term.datatype) if term.datatype else None
+            return Literal(term.lexical, lang=term.language, datatype=datatype)
+        return term
+
+    def nt(self, value: str, origin: Origin) -> str:
+        """:meth:`convert`, as an N-Triples term; text goes straight to its N-Triples form and
+        a ``ref`` to the identifier itself (the builder makes the IRI once all sheets are read).
+        """
+        term = _CONVERTERS[self.type](self, value, origin)
+        if isinstance(term, LiteralForm):
+            return value if self.type == "ref" else term.nt()
+        return f"<{term}>"
 
     # --- one converter per type -----------------------------------------------------------
 
-    def _string(self, value: str, origin: Origin) -> Node:
+    def _string(self, value: str, origin: Origin) -> LiteralForm:
         if self.pattern and not self.pattern.fullmatch(value):
             raise InputError(
                 f"found '{value}'; expected text matching {self.pattern.pattern}", origin
             )
         text = self.template.replace("{}", value) if self.template else value
-        return Literal(text, lang=self.language) if self.language else Literal(text)
+        return LiteralForm(text, language=self.language)
 
-    def _integer(self, value: str, origin: Origin) -> Node:
+    def _integer(self, value: str, origin: Origin) -> LiteralForm:
         non_negative = self.type == "nonNegativeInteger"
         if not _INTEGER.fullmatch(value) or (non_negative and value.startswith("-")):
             what = "a whole number of 0 or more" if non_negative else "a whole number"
@@ -142,9 +171,9 @@ class ColumnMap:
         number = int(value)
         self._check_bounds(Decimal(number), value, origin)
         datatype = XSD.nonNegativeInteger if non_negative else XSD.integer
-        return Literal(str(number), datatype=datatype)
+        return LiteralForm(str(number), str(datatype))
 
-    def _decimal(self, value: str, origin: Origin) -> Node:
+    def _decimal(self, value: str, origin: Origin) -> LiteralForm:
         if not _DECIMAL.fullmatch(value):
             raise InputError(f"found '{value}'; expected a decimal number (e.g. 95 or 2.5)", origin)
         try:
@@ -152,7 +181,7 @@ class ColumnMap:
         except InvalidOperation as exc:  # pragma: no cover - the pattern excludes this
             raise InputError(f"found '{value}'; expected a decimal number", origin) from exc
         self._check_bounds(number, value, origin)
-        return Literal(canonical_decimal(number), datatype=XSD.decimal)
+        return LiteralForm(canonical_decimal(number), str(XSD.decimal))
 
     def _check_bounds(self, number: Decimal, value: str, origin: Origin) -> None:
         if self.minimum is not None and number < self.minimum:
@@ -160,31 +189,31 @@ class ColumnMap:
         if self.maximum is not None and number > self.maximum:
             raise InputError(f"found {value}; expected a number of at most {self.maximum}", origin)
 
-    def _date(self, value: str, origin: Origin) -> Node:
-        return Literal(_full_date(value, origin), datatype=XSD.date)
+    def _date(self, value: str, origin: Origin) -> LiteralForm:
+        return LiteralForm(_full_date(value, origin), str(XSD.date))
 
-    def _partial_date(self, value: str, origin: Origin) -> Node:
+    def _partial_date(self, value: str, origin: Origin) -> LiteralForm:
         if _YEAR.fullmatch(value):
-            return Literal(value, datatype=XSD.gYear)
+            return LiteralForm(value, str(XSD.gYear))
         match = _YEAR_MONTH.fullmatch(value)
         if match:
             if not 1 <= int(match.group(2)) <= 12:
                 raise InputError(f"found '{value}'; expected a month from 01 to 12", origin)
-            return Literal(value, datatype=XSD.gYearMonth)
-        return Literal(_full_date(value, origin, partial=True), datatype=XSD.date)
+            return LiteralForm(value, str(XSD.gYearMonth))
+        return LiteralForm(_full_date(value, origin, partial=True), str(XSD.date))
 
-    def _gyear(self, value: str, origin: Origin) -> Node:
+    def _gyear(self, value: str, origin: Origin) -> LiteralForm:
         if not _YEAR.fullmatch(value):
             raise InputError(f"found '{value}'; expected a year of four digits (e.g. 2021)", origin)
-        return Literal(value, datatype=XSD.gYear)
+        return LiteralForm(value, str(XSD.gYear))
 
-    def _boolean(self, value: str, origin: Origin) -> Node:
+    def _boolean(self, value: str, origin: Origin) -> LiteralForm:
         lowered = value.lower()
         if lowered not in ("true", "false"):
             raise InputError(f"found '{value}'; expected true or false", origin)
-        return Literal(lowered, datatype=XSD.boolean)
+        return LiteralForm(lowered, str(XSD.boolean))
 
-    def _curie(self, value: str, origin: Origin) -> Node:
+    def _curie(self, value: str, origin: Origin) -> URIRef:
         expected = _expected_curie(self.prefixes)
         if _IRI.fullmatch(value):
             raise InputError(f"found the IRI '{value}'; expected {expected}", origin)
@@ -202,7 +231,7 @@ class ColumnMap:
             raise InputError(f"found '{value}'; expected {expected}", origin)
         return URIRef(expand(value))
 
-    def _iri(self, value: str, origin: Origin) -> Node:
+    def _iri(self, value: str, origin: Origin) -> URIRef:
         if not _IRI.fullmatch(value):
             raise InputError(
                 f"found '{value}', which is not a well-formed IRI; expected an "
@@ -211,14 +240,14 @@ class ColumnMap:
             )
         return URIRef(value)
 
-    def _ref(self, value: str, origin: Origin) -> Node:
+    def _ref(self, value: str, origin: Origin) -> LiteralForm:
         if not re.fullmatch(DEFAULT_ID_PATTERN, value):
             raise InputError(
                 f"found '{value}'; expected the id of a row of sheet '{self.sheet}'", origin
             )
-        return Literal(value)
+        return LiteralForm(value)
 
-    def _enum(self, value: str, origin: Origin) -> Node:
+    def _enum(self, value: str, origin: Origin) -> URIRef:
         if value not in self.values:
             allowed = ", ".join(sorted(self.values))
             hint = _suggest(value, self.values)
@@ -226,7 +255,7 @@ class ColumnMap:
         return self.values[value]
 
 
-_CONVERTERS: Final = {
+_CONVERTERS: Final[dict[str, Callable[[ColumnMap, str, Origin], LiteralForm | URIRef]]] = {
     "string": ColumnMap._string,
     "integer": ColumnMap._integer,
     "nonNegativeInteger": ColumnMap._integer,

@@ -7,16 +7,15 @@ result as the file, sheet, row and column a curator should fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from rdflib import URIRef
-from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
-from mscowl.serialize import cached_term, nt_term
+from mscowl.serialize import nt_term
 
 if TYPE_CHECKING:
     from mscowl.validate import Result
@@ -29,16 +28,19 @@ def escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
-Triples = Iterable[tuple[tuple[Node, Node, Node], Origin]]
-Nodes = Iterable[tuple[Node, Origin]]
+#: ``(triple, origin)`` and ``(node, origin)`` pairs, terms in N-Triples syntax.
+Triples = Iterable[tuple[tuple[str, str, str], Origin]]
+Nodes = Iterable[tuple[str, Origin]]
 
 
-def format_index(triples: Triples, nodes: Nodes) -> str:
-    """The TSV text of an index (``(triple, origin)`` and ``(node, origin)`` pairs), sorted."""
-    term = cached_term()
-    rows = [(term(s), "", "", *_fields(origin)) for s, origin in nodes]
-    rows += [(term(s), term(p), escape(term(o)), *_fields(origin)) for (s, p, o), origin in triples]
-    return "\t".join(HEADER) + "\n" + "".join("\t".join(r) + "\n" for r in sorted(rows))
+def index_lines(triples: Triples, nodes: Nodes) -> Iterator[str]:
+    """The lines of an ``origin-index.tsv`` (sorted), to be written one by one."""
+    rows = [(s, "", "", *_fields(origin)) for s, origin in nodes]
+    rows += [(s, p, escape(o), *_fields(origin)) for (s, p, o), origin in triples]
+    rows.sort()
+    yield "\t".join(HEADER) + "\n"
+    for row in rows:
+        yield "\t".join(row) + "\n"
 
 
 def _fields(origin: Origin) -> tuple[str, str, str, str]:
@@ -88,9 +90,8 @@ class OriginIndex:
         """The index of a graph built in memory (see :class:`mscowl.build.KnowledgeGraph`)."""
         index = cls()
         for (s, p, o), origin in triples:
-            index.add_triple((nt_term(s), nt_term(p), escape(nt_term(o))), origin)
-        for node, origin in nodes:
-            index.nodes[nt_term(node)] = origin
+            index.add_triple((s, p, escape(o)), origin)
+        index.nodes.update(nodes)
         return index
 
     def locate(self, result: Result) -> Origin | None:

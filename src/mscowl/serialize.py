@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal
@@ -138,14 +138,14 @@ def rdfxml(graph: Graph, prefixes: Mapping[str, str]) -> bytes:
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
 
 def nt_term(node: Node) -> str:
     """A term in N-Triples syntax (IRIs, literals; no blank nodes in generated data)."""
     if isinstance(node, Literal):
-        text = f'"{str(node).translate(_ESCAPES)}"'
+        text = f'"{str(node).translate(NT_ESCAPES)}"'
         if node.language:
             return f"{text}@{node.language}"
         if node.datatype and str(node.datatype) != _XSD_STRING:
@@ -169,55 +169,55 @@ def cached_term() -> Callable[[Node], str]:
     return term
 
 
-def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
-    """Sorted, distinct N-Triples lines (without the newline)."""
-    term = cached_term()
-    return sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples})
+def turtle_chunks(
+    triples: Iterable[tuple[str, str, str]], prefixes: Mapping[str, str]
+) -> Iterator[str]:
+    """Sorted Turtle from triples of N-Triples terms (see :func:`nt_term`), one subject block
+    at a time, as pieces of text to write: fast and deterministic for large generated graphs
+    (IRIs, literals; no blank nodes).
 
-
-def turtle(triples: Iterable[tuple[Node, Node, Node]], prefixes: Mapping[str, str]) -> str:
-    """Sorted Turtle, one subject block at a time, without building an rdflib graph: fast and
-    deterministic for large generated graphs (IRIs, literals; no blank nodes)."""
+    >>> triples = [("<http://x.org/a>", "<http://x.org/p>", '"1"')]
+    >>> print("".join(turtle_chunks(triples, {"x": "http://x.org/"})))
+    @prefix x: <http://x.org/> .
+    <BLANKLINE>
+    x:a
+        x:p "1" .
+    <BLANKLINE>
+    """
     namespaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-    rdf_type = str(RDF.type)
-    cache: dict[str, str] = {rdf_type: "a"}
-    term = cached_term()
+    rdf_type = f"<{RDF.type}>"
+    names: dict[str, str] = {rdf_type: "a"}
 
-    def name(node: Node) -> str:
-        # Plain str operations: rdflib's term comparisons are Python code, and slow at scale.
-        if isinstance(node, Literal | BNode):
-            return term(node)
-        iri = str(node)
-        short = cache.get(iri)
+    def name(term: str) -> str:
+        if term[0] != "<":
+            return term  # a literal: N-Triples syntax is Turtle
+        short = names.get(term)
         if short is None:
-            short = f"<{iri}>"
+            short, iri = term, term[1:-1]
             for prefix, namespace in namespaces:
                 if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace) :]):
                     short = f"{prefix}:{iri[len(namespace) :]}"
                     break
-            cache[iri] = short
+            names[term] = short
         return short
 
-    # Sort on strings, and drop repeated triples after sorting (no hashing of rdflib terms).
-    keyed = sorted(((str(s), str(p) != rdf_type, str(p), term(o)), s, p, o) for s, p, o in triples)
-    out = [f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.items())]
+    # Subjects and predicates sort on their IRIs, rdf:type first; objects on their terms.
+    keyed = sorted({(s[1:-1], p != rdf_type, p[1:-1], o) for s, p, o in triples})
+    for prefix, namespace in sorted(prefixes.items()):
+        yield f"@prefix {prefix}: <{namespace}> .\n"
     subject: str | None = None
     predicate: str | None = None
-    previous: tuple[str, bool, str, str] | None = None
-    for key, s, p, o in keyed:
-        if key == previous:
-            continue
-        previous = key
-        if key[0] != subject:
+    for key in keyed:
+        s, _, p, o = key
+        if s != subject:
             if subject is not None:
-                out.append(" .\n")
-            out.append(f"\n{name(s)}\n    {name(p)} {name(o)}")
-            subject, predicate = key[0], key[2]
-        elif key[2] != predicate:
-            out.append(f" ;\n    {name(p)} {name(o)}")
-            predicate = key[2]
+                yield " .\n"
+            yield f"\n{name(f'<{s}>')}\n    {name(f'<{p}>')} {name(o)}"
+            subject, predicate = s, p
+        elif p != predicate:
+            yield f" ;\n    {name(f'<{p}>')} {name(o)}"
+            predicate = p
         else:
-            out.append(f" ,\n        {name(o)}")
+            yield f" ,\n        {name(o)}"
     if subject is not None:
-        out.append(" .\n")
-    return "".join(out)
+        yield " .\n"

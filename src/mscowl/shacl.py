@@ -940,7 +940,7 @@ def validate_native(
     validator = NativeValidator(shapes)
     index = TripleIndex()
     if kg is not None:
-        index.add_triples(kg.triples)
+        index.add_ntriples(kg.ntriples())
     for path in data_paths:
         index.add_file(path)
     index.add_triples(ontology)

@@ -17,6 +17,9 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -91,15 +94,39 @@ def _cxg_release(prefix: str) -> tuple[str, dict[str, dict[str, Any]]]:
     return version, terms
 
 
+class _TermIndex:
+    """CURIE → deprecated for one shipped release, in an SQLite file: a lookup reads a few pages
+    instead of loading a whole ontology's terms (ChEBI has 200k) into memory first."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        self._db.execute("SELECT count(*) FROM terms").fetchone()  # fail early on a broken file
+
+    def get(self, curie: str) -> bool | None:
+        row = self._db.execute("SELECT deprecated FROM terms WHERE curie = ?", (curie,)).fetchone()
+        return None if row is None else bool(row[0])
+
+    @staticmethod
+    def write(path: Path, index: Iterable[tuple[str, bool]]) -> None:
+        staging = path.with_suffix(f".{os.getpid()}.tmp")
+        staging.unlink(missing_ok=True)
+        with closing(sqlite3.connect(staging)) as db, db:
+            db.execute(
+                "CREATE TABLE terms (curie TEXT PRIMARY KEY, deprecated INTEGER) WITHOUT ROWID"
+            )
+            db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?)", index)
+        staging.replace(path)
+
+
 @cache
-def _cxg_index(prefix: str) -> dict[str, bool]:
+def _cxg_index(prefix: str) -> _TermIndex | dict[str, bool]:
     """CURIE → deprecated, for one shipped release; cached on disk per package version."""
     version = cxg_package_version()
     cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mscowl" / "terms"
-    path = cache_dir / f"{CXG_PREFIXES[prefix]}-{version}.json"
+    path = cache_dir / f"{CXG_PREFIXES[prefix]}-{version}.sqlite"
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+        return _TermIndex(path)
+    except sqlite3.Error:
         pass
     _, terms = _cxg_release(prefix)
     back = "UniProtKB:" if prefix == "UniProtKB" else ""
@@ -109,12 +136,10 @@ def _cxg_index(prefix: str) -> dict[str, bool]:
     }
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        staging = path.with_suffix(f".{os.getpid()}.tmp")
-        staging.write_text(json.dumps(index), encoding="utf-8")
-        staging.replace(path)
-    except OSError:
-        pass  # a read-only home: the index is rebuilt next time
-    return index
+        _TermIndex.write(path, index.items())
+    except (OSError, sqlite3.Error):
+        return index  # a read-only home: the index is rebuilt next time
+    return _TermIndex(path)
 
 
 @cache
@@ -194,9 +219,9 @@ class TermRegistry:
         """
         prefix = curie.split(":", 1)[0]
         if prefix in CXG_PREFIXES:
-            index = _cxg_index(prefix)
-            if curie in index:
-                return "deprecated" if index[curie] else "current"
+            deprecated = _cxg_index(prefix).get(curie)
+            if deprecated is not None:
+                return "deprecated" if deprecated else "current"
         return "current" if curie in self._reference else None
 
     def labels(self, curie: str) -> set[str]:
