@@ -153,7 +153,7 @@ def test_unknown_and_missing_parameters(store: LocalStore) -> None:
 
 
 def test_query_file_must_declare_its_parameter_slot() -> None:
-    with pytest.raises(InputError, match="needs exactly one 'VALUES \\?_x \\{ UNDEF \\}'"):
+    with pytest.raises(InputError, match="needs 'VALUES \\?_x \\{ UNDEF \\}' in the query"):
         SavedQuery.parse("q", "#+ params: [{name: x}]\nSELECT * WHERE { ?s ?p ?o }")
 
 

@@ -129,10 +129,11 @@ class SavedQuery:
                     f"expected one of {', '.join(PARAM_TYPES)}",
                     Origin(where),
                 )
-            if text.count(_slot(param.name)) != 1:
+            if _slot(param.name) not in text:
+                # One slot per group that uses the value: SPARQL's nested groups do not see
+                # bindings made outside them, so a query may repeat the slot.
                 raise InputError(
-                    f"parameter '{param.name}' needs exactly one "
-                    f"'{_slot(param.name)}' in the query",
+                    f"parameter '{param.name}' needs '{_slot(param.name)}' in the query",
                     Origin(where),
                 )
             params.append(param)

@@ -15,6 +15,7 @@ import os
 import time
 import urllib.error
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -69,7 +70,17 @@ class LocalStore:
         if not isinstance(solutions, pyoxigraph.QuerySolutions):
             raise InputError("only SELECT queries are supported here")
         columns = [v.value for v in solutions.variables]
-        rows = [tuple(_to_rdflib(s[c]) for c in columns) for s in solutions]
+        # Answers repeat their terms (products, phases, codes): convert each one once.
+        converted: dict[Any, Node | None] = {None: None}
+        get = converted.get
+
+        def term(value: Any) -> Node | None:
+            found = get(value, converted)
+            if found is converted:
+                found = converted[value] = _to_rdflib(value)
+            return found  # type: ignore[return-value]
+
+        rows = [tuple(map(term, solution)) for solution in solutions]
         return ResultTable(columns, rows)
 
     def update(self, text: str) -> None:
@@ -77,18 +88,22 @@ class LocalStore:
 
 
 def _to_rdflib(term: Any) -> Node | None:
-    import pyoxigraph
-
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return URIRef(term.value)
+    if kind == "BlankNode":
+        return BNode(term.value)
     if term is None:
         return None
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
     language = term.language
-    return Literal(
-        term.value, lang=language, datatype=None if language else URIRef(term.datatype.value)
-    )
+    if language:
+        return Literal(term.value, lang=language)
+    return Literal(term.value, datatype=_datatype(term.datatype.value))
+
+
+@cache
+def _datatype(iri: str) -> URIRef:
+    return URIRef(iri)
 
 
 def store_of(graphs: Iterable[Graph] = (), files: Iterable[Path] = ()) -> LocalStore:
