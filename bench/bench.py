@@ -259,6 +259,83 @@ def bench_scale(rows: int, repeat: int, work: Path, rdflib_timeout: float) -> di
     result["queries"] = per_query
     if rd is None:
         result["queries_rdflib"] = {"timeout": rdflib_timeout}
+    result["server"] = bench_server(nt, repeat, ox or {})
+    return result
+
+
+REMOTE_QUERIES = """
+import sys, json, time, statistics
+from pathlib import Path
+from mscowl.query import catalogue, golden_text
+from mscowl.sparql import run_remote
+endpoint, repeat = sys.argv[1], int(sys.argv[2])
+out = {}
+for name, q in sorted(catalogue(Path(sys.argv[3])).items()):
+    text = q.bind(q.examples[0])
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter(); table = run_remote(endpoint, text, timeout=300)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    out[name] = {"median": statistics.median(times),
+                 "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
+                 "answer": golden_text(table)}
+print(json.dumps(out))
+"""
+
+
+def bench_server(nt: Path, repeat: int, embedded: dict[str, Any]) -> dict[str, Any]:
+    """Publish the graph into a real ``oxigraph serve`` on 127.0.0.1 (Graph Store Protocol PUT,
+    ``mscowl publish``) and run every saved query there; answers compared with the embedded
+    store's."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    binary = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
+    if binary is None:
+        return {"skipped": "oxigraph serve is not installed (PyPI package 'oxigraph')"}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [binary, "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.1)
+        publish = measure(
+            [str(BIN / "mscowl"), "publish", "--endpoint", f"{base}/store", "--default-graph",
+             "--data", str(nt)]
+        )  # fmt: skip
+        answers, _ = run_json(
+            py(REMOTE_QUERIES, f"{base}/query", str(max(repeat, 5)), str(ROOT / "queries"))
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    result: dict[str, Any] = {"publish": publish}
+    if isinstance(answers, dict) and "error" not in answers:
+        result["queries"] = {
+            name: {
+                "median": entry["median"],
+                "p95": entry["p95"],
+                "identical": entry["answer"] == embedded.get(name, {}).get("answer"),
+            }
+            for name, entry in answers.items()
+        }
+    else:
+        result["queries_error"] = answers
     return result
 
 
@@ -340,6 +417,8 @@ def fmt(value: Any, unit: str = "s") -> str:
         return "yes" if value else "NO"
     if unit == "s":
         return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "ms":
+        return f"{value * 1000:.1f} ms"
     return f"{value:,.0f} {unit}"
 
 
@@ -391,11 +470,20 @@ def table(results: dict[str, Any]) -> str:
     )
     row(
         "queries: pyoxigraph median (max over queries)",
-        lambda s: fmt(max((q["oxigraph_median"] for q in s["queries"].values()), default=None)),
+        lambda s: fmt(
+            max((q["oxigraph_median"] for q in s["queries"].values()), default=None), "ms"
+        ),
     )
     row(
         "queries: pyoxigraph p95 (max over queries)",
-        lambda s: fmt(max((q["oxigraph_p95"] for q in s["queries"].values()), default=None)),
+        lambda s: fmt(max((q["oxigraph_p95"] for q in s["queries"].values()), default=None), "ms"),
+    )
+    row(
+        "queries: median under 100 ms (embedded store)",
+        lambda s: (
+            f"{sum(q['oxigraph_median'] < 0.1 for q in s['queries'].values())}"
+            f" of {len(s['queries'])}"
+        ),
     )
     row(
         "queries: rdflib in memory (max over queries that finished)",
@@ -423,11 +511,55 @@ def table(results: dict[str, Any]) -> str:
             else None
         ),
     )
+    row("publish to oxigraph serve (GSP PUT + count check)", _publish_cell)
+    row(
+        "queries on oxigraph serve: median (max over queries)",
+        lambda s: fmt(
+            max((q["median"] for q in s["server"].get("queries", {}).values()), default=None)
+        ),
+    )
+    row(
+        "queries on oxigraph serve: same answers as embedded",
+        lambda s: fmt(
+            all(q["identical"] for q in s["server"]["queries"].values())
+            if s["server"].get("queries")
+            else None
+        ),
+    )
     start = results["startup"]
     lines.append("")
     lines.append("| start-up (median) | " + " | ".join(start) + " |")
     lines.append("|---|" + "---|" * len(start))
     lines.append("| | " + " | ".join(fmt(v["median"]) for v in start.values()) + " |")
+    return "\n".join(lines)
+
+
+def query_table(results: dict[str, Any]) -> str:
+    """Per saved query and scale: embedded store median / p95, rdflib, server median."""
+    scales = results["scales"]
+    lines = [
+        "| query | "
+        + " | ".join(
+            f"{s['trial_rows']:,} rows: embedded median / p95, rdflib, server" for s in scales
+        )
+        + " |",
+        "|---|" + "---|" * len(scales),
+    ]
+    for name in sorted(scales[0]["queries"]):
+        cells = []
+        for scale in scales:
+            q = scale["queries"].get(name, {})
+            rdflib = (
+                fmt(q["rdflib"])
+                if "rdflib" in q
+                else (f"gave up at {fmt(q['rdflib_timeout'])}" if "rdflib_timeout" in q else "—")
+            )
+            served = scale["server"].get("queries", {}).get(name, {}).get("median")
+            cells.append(
+                f"{fmt(q.get('oxigraph_median'), 'ms')} / {fmt(q.get('oxigraph_p95'), 'ms')}, "
+                f"{rdflib}, {fmt(served, 'ms')}"
+            )
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -437,6 +569,15 @@ def _engine_cell(entry: dict[str, Any]) -> str:
     if "timeout" in entry:
         return f"gave up at {fmt(entry['timeout'])}"
     return "error" if "error" in entry else "skipped"
+
+
+def _publish_cell(scale: dict[str, Any]) -> str:
+    publish = scale["server"].get("publish")
+    if not publish:
+        return scale["server"].get("skipped", "—")
+    if publish.get("rc") != 0:
+        return "failed"
+    return f"{fmt(publish['seconds'])}, server answers checked"
 
 
 def _speedup_cell(scale: dict[str, Any]) -> str:
@@ -483,6 +624,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(table(results))
+    print()
+    print(query_table(results))
     args.results.mkdir(parents=True, exist_ok=True)
     name = f"{results['date'][:10]}-{'-'.join(map(str, scales))}.json"
     (args.results / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, required
 from mscowl.jena import jena_available
 
 
@@ -56,3 +56,9 @@ def test_benchmark_smallest_scale(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert all(q.get("identical", True) for q in scale["queries"].values())
     assert sum("identical" in q for q in scale["queries"].values()) >= 10
     assert set(results["startup"]) == {"python -c pass", "mscowl --help", "mscowl query --list"}
+    server = scale["server"]
+    if "skipped" in server and not required("MSCOWL_REQUIRE_OXIGRAPH"):
+        return
+    assert server["publish"]["rc"] == 0
+    assert set(server["queries"]) == set(scale["queries"])
+    assert all(q["identical"] for q in server["queries"].values())
