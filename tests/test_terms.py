@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from rdflib import RDFS, URIRef
@@ -12,7 +13,7 @@ from conftest import ROOT, SHARED
 from mscowl.namespaces import compress
 from mscowl.ontology import LoadedOntology
 from mscowl.qc import VERIFIED_PREFIXES
-from mscowl.terms import TermRegistry, default_reference_path
+from mscowl.terms import TermRegistry, _cxg_index, cxg_package_version, default_reference_path
 
 
 def test_registry_knows_verified_terms_and_refuses_invented_ones(registry: TermRegistry) -> None:
@@ -75,3 +76,23 @@ def test_status_through_the_cached_index(registry: TermRegistry) -> None:
         term = registry.lookup(curie)
         assert term is not None
         assert registry.status(curie) == ("deprecated" if term.deprecated else "current")
+
+
+def test_a_broken_term_index_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-release index lives in an SQLite file under the cache directory; a damaged or
+    foreign file there is replaced, not trusted."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache_dir = tmp_path / "mscowl" / "terms"
+    cache_dir.mkdir(parents=True)
+    (cache_dir / f"MONDO-{cxg_package_version()}.sqlite").write_bytes(b"not a database")
+    _cxg_index.cache_clear()
+    try:
+        registry = TermRegistry()
+        assert registry.status("MONDO:0008170") == "current"
+        assert registry.status("MONDO:0033939") == "deprecated"
+        assert registry.status("MONDO:9999999") is None
+    finally:
+        _cxg_index.cache_clear()
+    assert (cache_dir / f"MONDO-{cxg_package_version()}.sqlite").read_bytes().startswith(b"SQLite")

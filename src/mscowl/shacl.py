@@ -73,10 +73,8 @@ class UnsupportedShapesError(MscowlError):
 
 
 _XSD_STRING: Final = str(XSD.string)
-_OX_FORMATS: Final = {
-    ".nt": "N_TRIPLES", ".ttl": "TURTLE", ".nq": "N_QUADS", ".trig": "TRIG", ".owl": "RDF_XML",
-    ".rdf": "RDF_XML",
-}  # fmt: skip
+#: What pyoxigraph parses here (the suffixes :func:`mscowl.ontology.parse_rdf` reads the same way).
+_OX_FORMATS: Final = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".owl": "RDF_XML", ".rdf": "RDF_XML"}
 
 
 class TripleIndex:
@@ -95,11 +93,6 @@ class TripleIndex:
         self._store: pyoxigraph.Store | None = None
         self._forms: dict[Any, list[Node]] | None = None
 
-    def __len__(self) -> int:
-        return sum(
-            len(objects) for by_subject in self.forward.values() for objects in by_subject.values()
-        )
-
     # Filling ------------------------------------------------------------------------------
 
     def add(self, subject: Node, predicate: Node, obj: Node) -> None:
@@ -115,7 +108,7 @@ class TripleIndex:
         self._add_parsed(_ox().parse(data, format=_ox().RdfFormat.N_TRIPLES), Origin("<data>"))
 
     def add_file(self, path: Path) -> None:
-        """Add an RDF file: N-Triples, Turtle, N-Quads, TriG, RDF/XML by pyoxigraph, others by
+        """Add an RDF file: N-Triples, Turtle and RDF/XML by pyoxigraph, others (JSON-LD) by
         rdflib. Relative IRIs resolve against the file, as rdflib does."""
         ox = _ox()
         suffix = path.suffix.lower()
