@@ -1,10 +1,12 @@
 """SHACL validation of instance data against the shipped shapes, with the ontology mixed in.
 
-pySHACL is the reference engine. The ontology (with its imports) is given as pySHACL's
-``ont_graph``, so ``sh:targetClass`` sees subclasses and the shapes can walk ``rdfs:subClassOf``
-from the ontology classes that the data uses as values. Each result is read back from the
-standard ``sh:ValidationReport`` into a :class:`Result` and, when the data came from
-``mscowl build``, located in the spreadsheet through the :class:`OriginIndex`.
+pySHACL is the reference engine; :mod:`mscowl.shacl` (``native``, the default) gives its
+results on large graphs, and Apache Jena SHACL is available too (:data:`ENGINES`). The ontology
+(with its imports) is mixed into the data, so ``sh:targetClass`` sees subclasses and the shapes
+can walk ``rdfs:subClassOf`` from the ontology classes that the data uses as values. Every
+engine's results become :class:`Result` objects in a standard ``sh:ValidationReport`` and, when
+the data came from ``mscowl build``, are located in the spreadsheet through the
+:class:`OriginIndex`.
 
 >>> SEVERITY_RANK[SH.Violation] > SEVERITY_RANK[SH.Warning] > SEVERITY_RANK[SH.Info]
 True
