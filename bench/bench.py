@@ -48,20 +48,30 @@ def measure(command: list[str], timeout: float = TIMEOUT) -> dict[str, Any]:
         "print(json.dumps({'seconds': s, 'rss_mb': m / 1024, 'rc': r.returncode,\n"
         "                  'last_line': out[-1] if out else ''}))\n"
     )
-    try:
-        out = subprocess.run(
-            [sys.executable, "-c", wrapper, *command],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
+    out = run_group([sys.executable, "-c", wrapper, *command], timeout)
+    if out is None:
         return {"seconds": None, "rss_mb": None, "rc": None, "timeout": timeout}
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     if result["rc"] not in (0, 1):
         result["error"] = out.stderr[-500:]
     return result
+
+
+def run_group(command: list[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
+    """Run a command in its own process group; on time-out kill the whole group (a worker's own
+    children too, so that nothing keeps running into the next measurement) and return None."""
+    import signal
+
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return None
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def repeated(command: list[str], repeat: int, timeout: float = TIMEOUT) -> dict[str, Any]:
@@ -111,7 +121,17 @@ run = run_validation([Path(sys.argv[1])], [Path(sys.argv[2])], Path(sys.argv[3])
                      engine=sys.argv[4])
 print(json.dumps(sorted(list(r.key) for r in run.report.results)))
 """
-QUERIES = """
+#: Every example of every saved query, as (key, parameters, query text); for the workers.
+EXAMPLES = """
+def examples(queries):
+    for name, q in sorted(queries.items()):
+        for number, values in enumerate(q.examples, 1):
+            key = name if number == 1 else f"{name}#{number}"
+            yield key, values, q.bind(values)
+"""
+QUERIES = (
+    EXAMPLES
+    + """
 import sys, json, time, statistics, signal
 from pathlib import Path
 from mscowl.query import catalogue, golden_text
@@ -137,8 +157,7 @@ def alarm(signum, frame):
     raise Timeout()
 signal.signal(signal.SIGALRM, alarm)
 out = {}
-for name, q in sorted(queries.items()):
-    text = q.bind(q.examples[0])
+for key, values, text in examples(queries):
     times = []
     try:
         for _ in range(repeat):
@@ -146,23 +165,23 @@ for name, q in sorted(queries.items()):
             t = time.perf_counter(); table = run(text); times.append(time.perf_counter() - t)
             signal.alarm(0)
     except Timeout:
-        out[name] = {"timeout": per_query_timeout}
+        out[key] = {"timeout": per_query_timeout}
         continue
     times.sort()
-    out[name] = {"median": statistics.median(times),
-                 "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
-                 "answer": golden_text(table)}
+    out[key] = {"median": statistics.median(times),
+                "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
+                "answer": golden_text(table), "rows": len(table.rows), "params": values}
 print(json.dumps(out))
 """
+)
 
 
 def run_json(command: list[str], timeout: float = TIMEOUT) -> tuple[Any, float | None]:
     import time
 
     start = time.perf_counter()
-    try:
-        out = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
+    out = run_group(command, timeout)
+    if out is None:
         return None, None
     elapsed = time.perf_counter() - start
     if out.returncode != 0 or not out.stdout.strip():
@@ -247,7 +266,12 @@ def bench_scale(rows: int, repeat: int, work: Path, rdflib_timeout: float) -> di
     )
     per_query = {}
     for name in sorted(ox or {}):
-        entry = {"oxigraph_median": ox[name]["median"], "oxigraph_p95": ox[name]["p95"]}
+        entry = {
+            "oxigraph_median": ox[name]["median"],
+            "oxigraph_p95": ox[name]["p95"],
+            "rows": ox[name]["rows"],
+            "params": ox[name]["params"],
+        }
         answer = rd.get(name) if isinstance(rd, dict) else None
         if answer and "median" in answer:
             entry["rdflib"] = answer["median"]
@@ -263,25 +287,27 @@ def bench_scale(rows: int, repeat: int, work: Path, rdflib_timeout: float) -> di
     return result
 
 
-REMOTE_QUERIES = """
+REMOTE_QUERIES = (
+    EXAMPLES
+    + """
 import sys, json, time, statistics
 from pathlib import Path
 from mscowl.query import catalogue, golden_text
 from mscowl.sparql import run_remote
 endpoint, repeat = sys.argv[1], int(sys.argv[2])
 out = {}
-for name, q in sorted(catalogue(Path(sys.argv[3])).items()):
-    text = q.bind(q.examples[0])
+for key, _, text in examples(catalogue(Path(sys.argv[3]))):
     times = []
     for _ in range(repeat):
         t = time.perf_counter(); table = run_remote(endpoint, text, timeout=300)
         times.append(time.perf_counter() - t)
     times.sort()
-    out[name] = {"median": statistics.median(times),
+    out[key] = {"median": statistics.median(times),
                  "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
                  "answer": golden_text(table)}
 print(json.dumps(out))
 """
+)
 
 
 def bench_server(nt: Path, repeat: int, embedded: dict[str, Any]) -> dict[str, Any]:
@@ -556,10 +582,12 @@ def query_table(results: dict[str, Any]) -> str:
             )
             served = scale["server"].get("queries", {}).get(name, {}).get("median")
             cells.append(
-                f"{fmt(q.get('oxigraph_median'), 'ms')} / {fmt(q.get('oxigraph_p95'), 'ms')}, "
-                f"{rdflib}, {fmt(served, 'ms')}"
+                f"{fmt(q.get('oxigraph_median'), 'ms')} / {fmt(q.get('oxigraph_p95'), 'ms')} "
+                f"({q.get('rows', 0):,} rows), {rdflib}, {fmt(served, 'ms')}"
             )
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        params = scales[0]["queries"][name]["params"]
+        label = name.split("#")[0] + (f" {json.dumps(params)}" if params else "")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
