@@ -454,11 +454,8 @@ class NativeValidator:
         }
         for implicit in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")):
             for shape in shapes.subjects(RDF.type, implicit):
-                if (shape, RDF.type, SH.NodeShape) in shapes or (
-                    shape,
-                    RDF.type,
-                    SH.PropertyShape,
-                ) in shapes:
+                kinds = set(shapes.objects(shape, RDF.type))
+                if kinds & {SH.NodeShape, SH.PropertyShape}:
                     raise UnsupportedShapesError(f"implicit class target of {shape.n3()}")
         self.targeted = [self.shape(s) for s in sorted(targeted, key=str)]
 
