@@ -428,6 +428,10 @@ def bench_validation(nt: Path, repeat: int, slow_timeout: float) -> dict[str, An
             None if reference is None else answer == answers[reference]
         )
     engines["reference"] = reference
+    if "mscowl validate" in answers and "Jena SHACL" in answers:
+        engines["mscowl validate"]["agrees_with_jena"] = (
+            answers["mscowl validate"] == answers["Jena SHACL"]
+        )
     native, jena = engines.get("mscowl validate", {}), engines.get("Jena SHACL", {})
     if "median" in native and "median" in jena:
         engines["x_jena"] = native["median"] / jena["median"]
@@ -508,6 +512,10 @@ def table(results: dict[str, Any]) -> str:
             )
             + f" (reference: {s['validate']['reference']})"
         ),
+    )
+    row(
+        "validate: mscowl and Jena SHACL agree",
+        lambda s: fmt(s["validate"].get("mscowl validate", {}).get("agrees_with_jena")),
     )
     row(
         "queries: pyoxigraph median (max over queries)",
