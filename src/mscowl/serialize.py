@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal
@@ -154,19 +154,6 @@ def nt_term(node: Node) -> str:
     if isinstance(node, BNode):
         return f"_:{node}"
     return f"<{node}>"
-
-
-def cached_term() -> Callable[[Node], str]:
-    """``nt_term`` with a cache: generated graphs repeat their subjects, predicates and codes."""
-    cache: dict[Node, str] = {}
-
-    def term(node: Node) -> str:
-        text = cache.get(node)
-        if text is None:
-            text = cache[node] = nt_term(node)
-        return text
-
-    return term
 
 
 def turtle_chunks(
