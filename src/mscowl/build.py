@@ -71,10 +71,13 @@ class KnowledgeGraph:
     def origin_index(self) -> OriginIndex:
         return OriginIndex.of(self.triples.items(), self.subjects.items())
 
+    def ntriples_lines(self) -> list[str]:
+        """The sorted lines of the N-Triples file, each with its newline."""
+        return sorted({f"{s} {p} {o} .\n" for s, p, o in self.triples})
+
     def ntriples(self) -> bytes:
         """Sorted N-Triples (what a fast store such as pyoxigraph loads directly)."""
-        lines = sorted({f"{s} {p} {o} .\n" for s, p, o in self.triples})
-        return "".join(lines).encode("utf-8")
+        return "".join(self.ntriples_lines()).encode("utf-8")
 
 
 _USED_PREFIXES: Final = {
@@ -245,10 +248,11 @@ def _check_columns(table: Table, sheet: SheetMap) -> list[InputError]:
 
 @dataclass
 class _SheetTerms:
-    """The N-Triples terms a sheet's rows repeat, made once per sheet, and converted values
-    of columns whose values repeat (codes, CURIEs)."""
+    """The N-Triples terms a sheet's rows repeat, made once per sheet: (predicate, object) of
+    its classes and constants, the column properties, and converted values of columns whose
+    values repeat (codes, CURIEs)."""
 
-    classes: list[Triple]
+    constants: list[tuple[str, str]]
     properties: dict[str, str]
     converted: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -256,8 +260,8 @@ class _SheetTerms:
     def of(cls, sheet: SheetMap) -> _SheetTerms:
         rdf_type = nt_term(RDF.type)
         return cls(
-            classes=[("", rdf_type, nt_term(c)) for c in sheet.classes]
-            + [("", nt_term(p), nt_term(v)) for p, v in sheet.constants],
+            constants=[(rdf_type, nt_term(c)) for c in sheet.classes]
+            + [(nt_term(p), nt_term(v)) for p, v in sheet.constants],
             properties={c.name: nt_term(c.property) for c in sheet.columns.values() if c.property},
         )
 
@@ -298,7 +302,7 @@ def _map_row(
     seen[identifier] = row
     subject = f"<{sheet.subject_iri(base, identifier)}>"
     kg.subjects[subject] = id_origin
-    for _, predicate, obj in terms.classes:
+    for predicate, obj in terms.constants:
         kg.add((subject, predicate, obj), id_origin)
     converted = terms.converted
     if sheet.require_one_of and not any(row[c] for c in sheet.require_one_of):
@@ -412,12 +416,9 @@ def serialise(kg: KnowledgeGraph) -> dict[str, Writer]:
     """The output files, by name, as writers (deterministic; written piece by piece without an
     rdflib graph, so that only one sorted copy of the graph is held at a time)."""
 
-    def ntriples(fh: TextIO) -> None:
-        fh.writelines(sorted({f"{s} {p} {o} .\n" for s, p, o in kg.triples}))
-
     return {
         TURTLE: lambda fh: fh.writelines(turtle_chunks(kg.triples, kg.prefixes())),
-        NTRIPLES: ntriples,
+        NTRIPLES: lambda fh: fh.writelines(kg.ntriples_lines()),
         ORIGIN_INDEX: lambda fh: fh.writelines(
             index_lines(kg.triples.items(), kg.subjects.items())
         ),
