@@ -6,6 +6,7 @@ import csv
 import subprocess
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 from click.testing import CliRunner
@@ -23,8 +24,10 @@ from mscowl.build import (
     write_outputs,
 )
 from mscowl.cli import main
+from mscowl.errors import OutputError
 from mscowl.mapping import Mapping
 from mscowl.namespaces import expand
+from mscowl.serialize import turtle_chunks
 from mscowl.sheets import write_workbook
 from seedtools import SEEDS, copy_seeds
 
@@ -279,6 +282,45 @@ def test_build_api_collects_problems_and_write_outputs_is_atomic(tmp_path: Path)
     assert (out / TURTLE).read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert first
+
+
+def test_write_outputs_names_a_file_that_cannot_be_written_and_keeps_the_old_output(
+    tmp_path: Path,
+) -> None:
+    """The writers after the first run in processes of their own: their failures still reach
+    the caller, named, and the previous output stays."""
+    out = tmp_path / "out"
+    write_outputs({TURTLE: b"old"}, out)
+
+    def fine(fh: TextIO) -> None:
+        fh.write("new")
+
+    def disk_full(fh: TextIO) -> None:
+        raise OSError(28, "No space left on device")
+
+    def broken(fh: TextIO) -> None:
+        raise ValueError("a bug")
+
+    for files, expected in [
+        ({TURTLE: fine, NTRIPLES: disk_full, ORIGIN_INDEX: fine}, "nt: No space left"),
+        ({TURTLE: disk_full, NTRIPLES: fine, ORIGIN_INDEX: fine}, "ttl: No space left"),
+        ({TURTLE: fine, NTRIPLES: fine, ORIGIN_INDEX: broken}, "tsv: ValueError: a bug"),
+    ]:
+        with pytest.raises(OutputError, match=expected) as caught:
+            write_outputs(files, out)
+        assert caught.value.exit_code == 3
+        assert sorted(p.name for p in out.iterdir()) == [TURTLE]
+        assert (out / TURTLE).read_bytes() == b"old"
+        assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    write_outputs({TURTLE: fine, NTRIPLES: fine, ORIGIN_INDEX: fine}, out)
+    assert [(out / name).read_text() for name in (TURTLE, NTRIPLES, ORIGIN_INDEX)] == ["new"] * 3
+
+
+def test_turtle_chunks_write_a_repeated_triple_once() -> None:
+    triple = ("<http://x.org/a>", "<http://x.org/p>", '"1"')
+    once = "".join(turtle_chunks([triple], {"x": "http://x.org/"}))
+    assert "".join(turtle_chunks([triple, triple], {"x": "http://x.org/"})) == once
+    assert once.count('"1"') == 1
 
 
 def test_workbook_round_trip_keeps_every_cell(tmp_path: Path) -> None:

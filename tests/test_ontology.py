@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from rdflib import OWL, RDF, RDFS, Literal, URIRef, namespace
 
+from mscowl.errors import InputError, Origin
 from mscowl.namespaces import DCTERMS, DEFINITION, DEFINITION_SOURCE, MSCO, OBOINOWL, VANN, expand
-from mscowl.ontology import LoadedOntology
+from mscowl.ontology import LoadedOntology, subject_iris
 
 REVIEW_DOI = "https://doi.org/10.1186/s13045-021-01208-w"
 
@@ -244,3 +247,16 @@ def test_strategies_cover_the_reviewed_approaches(ontology: LoadedOntology) -> N
         "microRNA-loaded MSC extracellular vesicle therapy",
     ):
         assert expected in labels
+
+
+def test_subject_iris_match_rdflib_and_name_a_broken_file(
+    ontology: LoadedOntology, tmp_path: Path
+) -> None:
+    """The build checks own terms against these (pyoxigraph's parse, for speed)."""
+    expected = {str(s) for s in ontology.main.subjects() if isinstance(s, URIRef)}
+    assert subject_iris(ontology.path) == expected
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<http://x.org/a> <http://x.org/p> .\n")
+    with pytest.raises(InputError, match="not valid turtle") as caught:
+        subject_iris(broken)
+    assert caught.value.origin == Origin(str(broken))

@@ -16,6 +16,7 @@ build stays untouched.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -25,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TextIO
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph
 
-from mscowl.errors import InputError, InputProblemsError, Origin
+from mscowl.errors import InputError, InputProblemsError, Origin, OutputError
 from mscowl.mapping import Mapping, SheetMap
 from mscowl.namespaces import BASE, PREFIXES, compress, is_own
 from mscowl.origins import OriginIndex, index_lines
@@ -73,7 +74,7 @@ class KnowledgeGraph:
 
     def ntriples_lines(self) -> list[str]:
         """The sorted lines of the N-Triples file, each with its newline."""
-        return sorted({f"{s} {p} {o} .\n" for s, p, o in self.triples})
+        return sorted([f"{s} {p} {o} .\n" for s, p, o in self.triples])  # keys: no repeats
 
     def ntriples(self) -> bytes:
         """Sorted N-Triples (what a fast store such as pyoxigraph loads directly)."""
@@ -113,10 +114,9 @@ class TermChecker:
 
     @classmethod
     def for_ontology(cls, ontology: Path, registry: TermRegistry | None = None) -> TermChecker:
-        from mscowl.ontology import parse_rdf
+        from mscowl.ontology import subject_iris
 
-        graph = parse_rdf(ontology)
-        own = {str(s) for s in graph.subjects() if isinstance(s, URIRef) and is_own(str(s))}
+        own = {iri for iri in subject_iris(ontology) if is_own(iri)}
         return cls(registry or TermRegistry(), own)
 
     def problem(self, iri: str) -> str | None:
@@ -429,20 +429,14 @@ def write_outputs(files: MappingABC[str, bytes | Writer], out: Path) -> None:
     """Write ``files`` (relative paths → bytes, or writers of UTF-8 text) into ``out``
     atomically: a temporary sibling directory, then a rename.
 
-    A failure before the final rename leaves ``out`` exactly as it was.
+    A failure before the final rename leaves ``out`` exactly as it was; a file that cannot be
+    written is an :class:`OutputError` naming it.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        for name, data in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                target.write_bytes(data)
-            else:
-                with target.open("w", encoding="utf-8", newline="") as fh:
-                    data(fh)
+        _write_files(files, staging)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             old.rmdir()
@@ -454,6 +448,81 @@ def write_outputs(files: MappingABC[str, bytes | Writer], out: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _write_files(files: MappingABC[str, bytes | Writer], staging: Path) -> None:
+    """Write every file into ``staging``.
+
+    Where the platform can fork, each writer but the first runs in a child process of its own:
+    every output is a sort and a serialisation of the same graph in memory (shared
+    copy-on-write, never changed), so the outputs take the time of the slowest one rather than
+    of all of them together.
+    """
+    writers = [name for name, data in files.items() if callable(data)]
+    in_children = writers[1:] if hasattr(os, "fork") else []
+    children: list[tuple[str, int, int]] = []
+    failures: list[str] = []
+    for name in files:
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        for name in in_children:
+            children.append((name, *_start_writer(staging / name, files[name])))
+        for name, data in files.items():
+            failure = None if name in in_children else _write_file(staging / name, data)
+            if failure:
+                failures.append(f"{name}: {failure}")
+    finally:
+        for name, pid, pipe in children:
+            failure = _join_writer(pid, pipe)
+            if failure:
+                failures.append(f"{name}: {failure}")
+    if failures:
+        raise OutputError("cannot write " + "; ".join(failures), Origin(str(staging.parent)))
+
+
+def _write_file(target: Path, data: bytes | Writer) -> str | None:
+    """Write one file; why it failed, or ``None``."""
+    try:
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            with target.open("w", encoding="utf-8", newline="") as fh:
+                data(fh)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _start_writer(target: Path, data: bytes | Writer) -> tuple[int, int]:
+    """Fork a process that writes ``target``; its pid and the pipe it reports a failure on."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: write, report, and leave without the parent's exit handlers
+        status = 1
+        try:
+            os.close(read_end)
+            failure = _write_file(target, data)
+            if failure:
+                os.write(write_end, failure.encode("utf-8", "replace")[:4096])
+            else:
+                status = 0
+        except BaseException as exc:  # reported to the parent, which raises
+            os.write(write_end, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")[:4096])
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _join_writer(pid: int, pipe: int) -> str | None:
+    """Wait for a writer process; why it failed, or ``None``."""
+    with os.fdopen(pipe, "rb") as fh:
+        message = fh.read().decode("utf-8", "replace")
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return None
+    return message or f"the writing process ended with status {code}"
 
 
 def default_mapping(seeds: Path) -> Path:

@@ -88,6 +88,12 @@ class CheckFailedError(MscowlError):
     exit_code = 1
 
 
+class OutputError(MscowlError):
+    """An output could not be written (disk full, no permission); the previous output is kept."""
+
+    exit_code = 3
+
+
 class InternalError(MscowlError):
     """Something that should not happen happened (a reasoner crash, a broken invariant)."""
 

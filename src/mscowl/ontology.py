@@ -65,6 +65,30 @@ def parse_rdf(path: Path) -> Graph:
     return graph
 
 
+def subject_iris(path: Path) -> set[str]:
+    """The IRIs that ``path`` says something about (pyoxigraph for Turtle and N-Triples:
+    a tenth of the time of an rdflib parse; rdflib for the other syntaxes)."""
+    import pyoxigraph
+
+    formats = {
+        ".ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE),
+        ".nt": ("nt", pyoxigraph.RdfFormat.N_TRIPLES),
+    }
+    name, fmt = formats.get(path.suffix.lower(), (None, None))
+    if fmt is None:
+        return {str(s) for s in parse_rdf(path).subjects() if isinstance(s, URIRef)}
+    if not path.is_file():
+        raise InputError("file not found", Origin(str(path)))
+    try:
+        return {
+            t.subject.value
+            for t in pyoxigraph.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
+            if isinstance(t.subject, pyoxigraph.NamedNode)
+        }
+    except (SyntaxError, ValueError) as exc:
+        raise InputError(f"not valid {name}: {exc}", Origin(str(path))) from exc
+
+
 def load_ontology(path: Path = DEFAULT_ONTOLOGY) -> LoadedOntology:
     """Load ``path`` and, transitively, every ``owl:imports`` through the catalog next to it.
 

@@ -189,12 +189,17 @@ def turtle_chunks(
         return short
 
     # Subjects and predicates sort on their IRIs, rdf:type first; objects on their terms.
-    keyed = sorted({(s[1:-1], p != rdf_type, p[1:-1], o) for s, p, o in triples})
+    # A list, not a set: sorting is faster on the input's runs, and repeats are skipped below.
+    keyed = sorted([(s[1:-1], p != rdf_type, p[1:-1], o) for s, p, o in triples])
     for prefix, namespace in sorted(prefixes.items()):
         yield f"@prefix {prefix}: <{namespace}> .\n"
     subject: str | None = None
     predicate: str | None = None
+    previous = None
     for key in keyed:
+        if key == previous:
+            continue
+        previous = key
         s, _, p, o = key
         if s != subject:
             if subject is not None:
