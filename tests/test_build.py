@@ -24,7 +24,7 @@ from mscowl.build import (
     write_outputs,
 )
 from mscowl.cli import main
-from mscowl.errors import OutputError
+from mscowl.errors import Origin, OutputError
 from mscowl.mapping import Mapping
 from mscowl.namespaces import expand
 from mscowl.serialize import turtle_chunks
@@ -309,6 +309,7 @@ def test_write_outputs_names_a_file_that_cannot_be_written_and_keeps_the_old_out
         with pytest.raises(OutputError, match=expected) as caught:
             write_outputs(files, out)
         assert caught.value.exit_code == 3
+        assert caught.value.origin == Origin(str(out.resolve()))
         assert sorted(p.name for p in out.iterdir()) == [TURTLE]
         assert (out / TURTLE).read_bytes() == b"old"
         assert [p.name for p in tmp_path.iterdir()] == ["out"]

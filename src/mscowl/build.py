@@ -436,7 +436,9 @@ def write_outputs(files: MappingABC[str, bytes | Writer], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        _write_files(files, staging)
+        failures = _write_files(files, staging)
+        if failures:
+            raise OutputError("cannot write " + "; ".join(failures), Origin(str(out)))
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             old.rmdir()
@@ -450,8 +452,8 @@ def write_outputs(files: MappingABC[str, bytes | Writer], out: Path) -> None:
         raise
 
 
-def _write_files(files: MappingABC[str, bytes | Writer], staging: Path) -> None:
-    """Write every file into ``staging``.
+def _write_files(files: MappingABC[str, bytes | Writer], staging: Path) -> list[str]:
+    """Write every file into ``staging``; what could not be written, and why.
 
     Where the platform can fork, each writer but the first runs in a child process of its own:
     every output is a sort and a serialisation of the same graph in memory (shared
@@ -476,8 +478,7 @@ def _write_files(files: MappingABC[str, bytes | Writer], staging: Path) -> None:
             failure = _join_writer(pid, pipe)
             if failure:
                 failures.append(f"{name}: {failure}")
-    if failures:
-        raise OutputError("cannot write " + "; ".join(failures), Origin(str(staging.parent)))
+    return failures
 
 
 def _write_file(target: Path, data: bytes | Writer) -> str | None:
