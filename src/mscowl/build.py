@@ -455,29 +455,28 @@ def write_outputs(files: MappingABC[str, bytes | Writer], out: Path) -> None:
 def _write_files(files: MappingABC[str, bytes | Writer], staging: Path) -> list[str]:
     """Write every file into ``staging``; what could not be written, and why.
 
-    Where the platform can fork, each writer but the first runs in a child process of its own:
-    every output is a sort and a serialisation of the same graph in memory (shared
-    copy-on-write, never changed), so the outputs take the time of the slowest one rather than
-    of all of them together.
+    Where the platform can fork, the first writer runs here while one child process runs the
+    others: every output is a sort and a serialisation of the same graph in memory, shared
+    copy-on-write and never changed. One child, not one per writer: each child's sorted copy
+    and the pages its reference counts touch cost memory. At 100k rows the processes together
+    held 1.5 GB written one after another, 2.5 GB with one child (3 s faster of 25) and 3.4 GB
+    with one child per writer.
     """
     writers = [name for name, data in files.items() if callable(data)]
-    in_children = writers[1:] if hasattr(os, "fork") else []
-    children: list[tuple[str, int, int]] = []
-    failures: list[str] = []
+    in_child = writers[1:] if hasattr(os, "fork") else []
     for name in files:
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
+    child = _start_writer([(name, staging / name, files[name]) for name in in_child])
+    failures: list[str] = []
     try:
-        for name in in_children:
-            children.append((name, *_start_writer(staging / name, files[name])))
         for name, data in files.items():
-            failure = None if name in in_children else _write_file(staging / name, data)
-            if failure:
-                failures.append(f"{name}: {failure}")
+            if name not in in_child:
+                failure = _write_file(staging / name, data)
+                if failure:
+                    failures.append(f"{name}: {failure}")
     finally:
-        for name, pid, pipe in children:
-            failure = _join_writer(pid, pipe)
-            if failure:
-                failures.append(f"{name}: {failure}")
+        if child:
+            failures.extend(_join_writer(*child))
     return failures
 
 
@@ -494,36 +493,42 @@ def _write_file(target: Path, data: bytes | Writer) -> str | None:
     return None
 
 
-def _start_writer(target: Path, data: bytes | Writer) -> tuple[int, int]:
-    """Fork a process that writes ``target``; its pid and the pipe it reports a failure on."""
+def _start_writer(files: list[tuple[str, Path, bytes | Writer]]) -> tuple[int, int] | None:
+    """Fork a process that writes ``files`` (name, target, data) one after another; its pid
+    and the pipe it reports failures on, one per line (``None`` when there is nothing to do)."""
+    if not files:
+        return None
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: write, report, and leave without the parent's exit handlers
-        status = 1
+        status = 1  # unless every file was written
         try:
             os.close(read_end)
-            failure = _write_file(target, data)
-            if failure:
-                os.write(write_end, failure.encode("utf-8", "replace")[:4096])
-            else:
-                status = 0
-        except BaseException as exc:  # reported to the parent, which raises
-            os.write(write_end, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")[:4096])
+            failures: list[str] = []
+            for name, target, data in files:
+                try:
+                    failure = _write_file(target, data)
+                except BaseException as exc:  # reported to the parent, which raises
+                    failure = f"{type(exc).__name__}: {exc}"
+                if failure:
+                    failures.append(f"{name}: {failure}")
+            os.write(write_end, "\n".join(failures).encode("utf-8", "replace")[:4096])
+            status = 1 if failures else 0
         finally:
             os._exit(status)
     os.close(write_end)
     return pid, read_end
 
 
-def _join_writer(pid: int, pipe: int) -> str | None:
-    """Wait for a writer process; why it failed, or ``None``."""
+def _join_writer(pid: int, pipe: int) -> list[str]:
+    """Wait for the writer process; what it could not write, and why."""
     with os.fdopen(pipe, "rb") as fh:
         message = fh.read().decode("utf-8", "replace")
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if code == 0:
-        return None
-    return message or f"the writing process ended with status {code}"
+        return []
+    return message.splitlines() or [f"the writing process ended with status {code}"]
 
 
 def default_mapping(seeds: Path) -> Path:
