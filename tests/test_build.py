@@ -287,8 +287,8 @@ def test_build_api_collects_problems_and_write_outputs_is_atomic(tmp_path: Path)
 def test_write_outputs_names_a_file_that_cannot_be_written_and_keeps_the_old_output(
     tmp_path: Path,
 ) -> None:
-    """The writers after the first run in processes of their own: their failures still reach
-    the caller, named, and the previous output stays."""
+    """The writers after the first run in a forked process: their failures still reach the
+    caller, named, as the main process's own do, and the previous output stays."""
     out = tmp_path / "out"
     write_outputs({TURTLE: b"old"}, out)
 

@@ -54,6 +54,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from mscowl.errors import InputError, MscowlError, Origin
+from mscowl.ontology import OXIGRAPH_FORMATS
 from mscowl.validate import SH, Result, ValidationReport, pick_labels, report_graph, sorted_results
 
 if TYPE_CHECKING:
@@ -73,8 +74,6 @@ class UnsupportedShapesError(MscowlError):
 
 
 _XSD_STRING: Final = str(XSD.string)
-#: What pyoxigraph parses here (the suffixes :func:`mscowl.ontology.parse_rdf` reads the same way).
-_OX_FORMATS: Final = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".owl": "RDF_XML", ".rdf": "RDF_XML"}
 
 
 class TripleIndex:
@@ -112,7 +111,7 @@ class TripleIndex:
         rdflib. Relative IRIs resolve against the file, as rdflib does."""
         ox = _ox()
         suffix = path.suffix.lower()
-        fmt = _OX_FORMATS.get(suffix)
+        fmt = OXIGRAPH_FORMATS.get(suffix)
         if not path.is_file():
             raise InputError("no such data file", Origin(str(path)))
         if fmt is None:

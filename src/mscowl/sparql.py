@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.term import BNode, Node
 
 from mscowl.errors import InputError, Origin
@@ -107,7 +107,7 @@ def _to_rdflib(term: Any) -> Node | None:
     return Literal(term.value, datatype=_datatype(datatype))
 
 
-_XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING: Final = str(XSD.string)
 
 
 @cache
