@@ -57,6 +57,8 @@ def test_benchmark_smallest_scale(tmp_path: Path, capsys: pytest.CaptureFixture[
     }
     assert "evidence#3" in scale["queries"]  # every example of every query
     assert all(q.get("identical", True) for q in scale["queries"].values())
+    assert all(q["oxigraph_runs"] >= 5 for q in scale["queries"].values())
+    assert max(q["oxigraph_runs"] for q in scale["queries"].values()) > 5  # fast ones: more
     assert sum("identical" in q for q in scale["queries"].values()) >= 10
     assert set(results["startup"]) == {"python -c pass", "mscowl --help", "mscowl query --list"}
     server = scale["server"]
