@@ -1,0 +1,95 @@
+"""The embedded store's answers as rdflib terms: the same terms rdflib's constructors make."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import XSD, BNode, Literal, URIRef
+from rdflib.term import Node
+
+from mscowl import sparql
+from mscowl.sparql import LocalStore
+
+DATA = """\
+<urn:s> <urn:p> <https://example.org/o> .
+<urn:s> <urn:p> "plain" .
+<urn:s> <urn:p> "" .
+<urn:s> <urn:p> "Knochenmark \\u00FCber \\U0001F9EC"@de-CH .
+<urn:s> <urn:p> "bone marrow"@en .
+<urn:s> <urn:p> "line\\nbreak \\"quoted\\"" .
+<urn:s> <urn:p> "42"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<urn:s> <urn:p> "042"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<urn:s> <urn:p> "4.2"^^<http://www.w3.org/2001/XMLSchema#decimal> .
+<urn:s> <urn:p> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> .
+<urn:s> <urn:p> "2021-06-05"^^<http://www.w3.org/2001/XMLSchema#date> .
+<urn:s> <urn:p> "x"^^<https://example.org/custom> .
+<urn:s> <urn:p> _:b1 .
+<urn:s> <urn:p> <https://example.org/with%20escape#frag> .
+"""
+
+EXPECTED: set[Node] = {
+    URIRef("https://example.org/o"),
+    URIRef("https://example.org/with%20escape#frag"),
+    Literal("plain"),
+    Literal(""),
+    Literal("Knochenmark \u00fcber \U0001f9ec", lang="de-ch"),
+    Literal("bone marrow", lang="en"),
+    Literal('line\nbreak "quoted"'),
+    Literal("42", datatype=XSD.integer),
+    Literal("042", datatype=XSD.integer),
+    Literal("4.2", datatype=XSD.decimal),
+    Literal("true", datatype=XSD.boolean),
+    Literal("2021-06-05", datatype=XSD.date),
+    Literal("x", datatype=URIRef("https://example.org/custom")),
+}
+
+
+def _answers() -> list[Node]:
+    store = LocalStore()
+    store.load_ntriples(DATA.encode())
+    table = store.select("SELECT ?o WHERE { ?s ?p ?o }")
+    return [row[0] for row in table.rows if row[0] is not None]
+
+
+def _state(term: Node) -> tuple[object, ...]:
+    """Everything rdflib compares, hashes, prints or casts for a term."""
+    if isinstance(term, Literal):
+        return (
+            type(term),
+            str(term),
+            term.language,
+            term.datatype,
+            term.value,
+            term.ill_typed,
+            term.n3(),
+            hash(term),
+        )
+    return (type(term), str(term), term.n3(), hash(term))
+
+
+def test_answers_equal_the_terms_rdflibs_constructors_make() -> None:
+    answers = _answers()
+    named = [term for term in answers if not isinstance(term, BNode)]
+    assert set(named) == EXPECTED
+    made = {term: term for term in EXPECTED}
+    for term in named:
+        assert _state(term) == _state(made[term]), term
+    assert sum(isinstance(term, BNode) for term in answers) == 1
+
+
+def test_strings_are_made_with_every_slot_that_rdflibs_constructor_sets() -> None:
+    iri, string = sparql._checked_by_oxigraph()
+    for text, language in [("plain", None), ("", None), ("bone marrow", "en")]:
+        fast, slow = string(text, language), Literal(text, lang=language)
+        assert {s: getattr(fast, s) for s in Literal.__slots__} == {
+            s: getattr(slow, s) for s in Literal.__slots__
+        }
+    assert type(iri("https://example.org/o")) is URIRef
+
+
+def test_a_differently_laid_out_literal_falls_back_to_rdflibs_constructors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(Literal, "__slots__", ("_language", "_datatype", "_value"))
+    iri, string = sparql._checked_by_oxigraph()
+    assert iri is URIRef
+    assert _state(string("bone marrow", "en")) == _state(Literal("bone marrow", lang="en"))
