@@ -169,9 +169,13 @@ DocumentRoot "{document_root}"
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
+    passed = False
     try:
         wait_until_up(base + "/", process, f"apache2 (log: {run_dir}/error.log)")
         yield base
+        passed = True
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if passed:  # else the configuration and the error log stay for a look
+            shutil.rmtree(run_dir, ignore_errors=True)
