@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.term import BNode, Node
 
 from mscowl.errors import InputError, Origin
@@ -98,16 +98,16 @@ def _to_rdflib(term: Any) -> Node | None:
         return BNode(term.value)
     if term is None:
         return None
+    language = term.language
+    if language:
+        return _string(term.value, language)
     datatype = term.datatype.value
     if datatype == _XSD_STRING:
         return _string(term.value, None)
-    if datatype == _RDF_LANG_STRING:
-        return _string(term.value, term.language)
     return Literal(term.value, datatype=_datatype(datatype))
 
 
 _XSD_STRING: Final = str(XSD.string)
-_RDF_LANG_STRING: Final = str(RDF.langString)
 _LITERAL_SLOTS: Final = ("_language", "_datatype", "_value", "_ill_typed")
 
 
