@@ -15,13 +15,12 @@ build stays untouched.
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from collections.abc import Mapping as MappingABC
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TextIO
@@ -29,6 +28,7 @@ from typing import Final, TextIO
 from rdflib import RDF, Graph
 
 from mscowl.errors import InputError, InputProblemsError, Origin, OutputError
+from mscowl.gcpause import paused_gc
 from mscowl.mapping import Mapping, SheetMap
 from mscowl.namespaces import BASE, PREFIXES, compress, is_own
 from mscowl.origins import OriginIndex, index_lines
@@ -388,20 +388,6 @@ def build_knowledge_graph(
     total = sum(len(table.rows) for table in tables.values())
     with progress(total) if progress else nullcontext() as on_row, paused_gc():
         return build_graph(tables, mapping, checker, on_row, problems)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cycle collector: a build allocates millions of small objects and no
-    cycles that outlive it, so the collector's full passes over the heap are wasted (a quarter
-    of the mapping time); reference counting still frees memory as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --------------------------------------------------------------------------------------------

@@ -204,7 +204,8 @@ def build(
     Every problem of the input is reported as file[:sheet]:row:column: found ..., expected ...;
     exit 2 then, with the previous output untouched.
     """
-    from mscowl.build import build_knowledge_graph, paused_gc, serialise, write_outputs
+    from mscowl.build import build_knowledge_graph, serialise, write_outputs
+    from mscowl.gcpause import paused_gc
     from mscowl.terms import TermRegistry
 
     kg = build_knowledge_graph(

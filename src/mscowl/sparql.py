@@ -23,6 +23,7 @@ from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.term import BNode, Node
 
 from mscowl.errors import InputError, Origin
+from mscowl.gcpause import paused_gc
 from mscowl.query import EndpointError, ResultTable, from_sparql_json
 
 USER_ENV: Final = "MSCOWL_ENDPOINT_USER"
@@ -80,7 +81,9 @@ class LocalStore:
                 found = converted[value] = _to_rdflib(value)
             return found  # type: ignore[return-value]
 
-        rows = [tuple(map(term, solution)) for solution in solutions]
+        # The rows are made while Oxigraph evaluates, and make no cycles: collecting is wasted.
+        with paused_gc():
+            rows = [tuple(map(term, solution)) for solution in solutions]
         return ResultTable(columns, rows)
 
     def update(self, text: str) -> None:
