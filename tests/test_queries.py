@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 
 from conftest import ONTOLOGY, ROOT
@@ -17,6 +18,7 @@ from mscowl.query import (
     catalogue,
     catalogue_graph,
     example_name,
+    from_sparql_json,
     golden_text,
     query_form,
 )
@@ -211,3 +213,58 @@ def test_cli_refuses_updates_and_bad_params(tmp_path: Path) -> None:
     assert code == 2 and "expected name=value" in err
     code, _, err = run("no-such-query")
     assert code == 2 and "no saved query 'no-such-query'" in err
+
+
+def test_sparql_json_answers_become_rdflib_terms_of_every_kind() -> None:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    cells = [
+        {"type": "uri", "value": "http://purl.obolibrary.org/obo/CL_0000136"},
+        {"type": "bnode", "value": "b0"},
+        {"type": "literal", "value": "bone marrow"},
+        {"type": "literal", "value": "bone marrow", "xml:lang": "en"},
+        {"type": "literal", "value": "2.50", "datatype": xsd + "decimal"},
+        {"type": "typed-literal", "value": "7", "datatype": xsd + "integer"},  # SPARQL 1.0 form
+    ]
+    document = {
+        "head": {"vars": ["x", "y"]},
+        "results": {"bindings": [{"x": cell} for cell in cells] + [{"y": cells[0]}]},
+    }
+    table = from_sparql_json(document)
+    assert table.columns == ["x", "y"]
+    assert [row[0] for row in table.rows] == [
+        URIRef("http://purl.obolibrary.org/obo/CL_0000136"),
+        BNode("b0"),
+        Literal("bone marrow"),
+        Literal("bone marrow", lang="en"),
+        Literal("2.50", datatype=XSD.decimal),
+        Literal("7", datatype=XSD.integer),
+        None,
+    ]
+    assert str(table.rows[4][0]) == "2.50"  # the lexical form is kept
+    assert table.rows[-1] == (None, URIRef("http://purl.obolibrary.org/obo/CL_0000136"))
+
+
+def test_sparql_json_terms_that_differ_only_in_language_or_datatype_stay_apart() -> None:
+    document = {
+        "head": {"vars": ["x"]},
+        "results": {
+            "bindings": [
+                {"x": {"type": "literal", "value": "1"}},
+                {"x": {"type": "literal", "value": "1", "xml:lang": "en"}},
+                {"x": {"type": "literal", "value": "1", "datatype": str(XSD.integer)}},
+                {"x": {"type": "uri", "value": "1"}},
+                {"x": {"type": "literal", "value": "1"}},
+            ]
+        },
+    }
+    made = [row[0] for row in from_sparql_json(document).rows]
+    assert [type(term) for term in made] == [Literal, Literal, Literal, URIRef, Literal]
+    assert [getattr(term, "language", None) for term in made] == [None, "en", None, None, None]
+    assert [getattr(term, "datatype", None) for term in made] == [
+        None,
+        None,
+        XSD.integer,
+        None,
+        None,
+    ]
+    assert made[0] is made[4]  # a repeated term is made once

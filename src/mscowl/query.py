@@ -312,21 +312,33 @@ def _sparql_json(table: ResultTable) -> dict[str, Any]:
 
 
 def from_sparql_json(document: Mapping[str, Any]) -> ResultTable:
-    """A table from the SPARQL 1.1 JSON results format."""
+    """A table from the SPARQL 1.1 JSON results format.
+
+    Answers repeat their terms (kinds, phases, statuses), so each distinct term is made once.
+
+    >>> document = {"head": {"vars": ["x"]}, "results": {"bindings": [
+    ...     {"x": {"type": "literal", "value": "bone marrow", "xml:lang": "en"}}, {}]}}
+    >>> from_sparql_json(document).rows
+    [(rdflib.term.Literal('bone marrow', lang='en'),), (None,)]
+    """
     columns = list(document["head"]["vars"])
+    made: dict[tuple[str, str, str | None, str | None], Node] = {}
 
     def node(value: Mapping[str, str]) -> Node:
-        kind = value["type"]
-        if kind == "uri":
-            return URIRef(value["value"])
-        if kind == "bnode":
-            return BNode(value["value"])
-        datatype = value.get("datatype")
-        return Literal(
-            value["value"],
-            lang=value.get("xml:lang"),
-            datatype=URIRef(datatype) if datatype else None,
-        )
+        key = (value["type"], value["value"], value.get("xml:lang"), value.get("datatype"))
+        found = made.get(key)
+        if found is None:
+            kind, text, language, datatype = key
+            if kind == "uri":
+                found = URIRef(text)
+            elif kind == "bnode":
+                found = BNode(text)
+            else:
+                found = Literal(
+                    text, lang=language, datatype=URIRef(datatype) if datatype else None
+                )
+            made[key] = found
+        return found
 
     rows = [
         tuple(node(b[c]) if c in b else None for c in columns)

@@ -222,7 +222,8 @@ def run_remote(
             "endpoint?)"
         )
     try:
-        return from_sparql_json(json.loads(body))
+        with paused_gc():  # a large answer is millions of small objects and no cycles
+            return from_sparql_json(json.loads(body))
     except (ValueError, KeyError, TypeError) as exc:
         raise EndpointError(f"{where}: the answer is not valid SPARQL JSON results") from exc
 
