@@ -216,14 +216,13 @@ def test_cli_refuses_updates_and_bad_params(tmp_path: Path) -> None:
 
 
 def test_sparql_json_answers_become_rdflib_terms_of_every_kind() -> None:
-    xsd = "http://www.w3.org/2001/XMLSchema#"
     cells = [
         {"type": "uri", "value": "http://purl.obolibrary.org/obo/CL_0000136"},
         {"type": "bnode", "value": "b0"},
         {"type": "literal", "value": "bone marrow"},
         {"type": "literal", "value": "bone marrow", "xml:lang": "en"},
-        {"type": "literal", "value": "2.50", "datatype": xsd + "decimal"},
-        {"type": "typed-literal", "value": "7", "datatype": xsd + "integer"},  # SPARQL 1.0 form
+        {"type": "literal", "value": "2.50", "datatype": str(XSD.decimal)},
+        {"type": "typed-literal", "value": "7", "datatype": str(XSD.integer)},  # SPARQL 1.0
     ]
     document = {
         "head": {"vars": ["x", "y"]},
