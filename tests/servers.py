@@ -3,6 +3,7 @@ endpoint that misbehaves on purpose."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -23,9 +24,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], name: str) -> None:
+def wait_until_up(
+    url: str, process: subprocess.Popen[bytes], name: str, seconds: float = 10
+) -> None:
     """Poll ``url`` until the server answers (any HTTP status), or fail if it exits."""
-    for _ in range(100):
+    for _ in range(int(seconds * 10)):
         try:
             urllib.request.urlopen(url, timeout=1)
             return
@@ -93,12 +96,21 @@ class _Misbehaving(BaseHTTPRequestHandler):
         if self.server.mode == "500":  # type: ignore[attr-defined]
             self.send_response(500)
             self.end_headers()
-            self.wfile.write(b"internal error")
+            self.wfile.write(b"Error 42: out of <b>memory</b>\n\nSPARQL query: ...")
         elif self.server.mode == "html":  # type: ignore[attr-defined]
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.end_headers()
             self.wfile.write(b"<html><body>Welcome to our portal</body></html>")
+        elif self.server.mode == "capped":  # type: ignore[attr-defined]
+            # Virtuoso at its ResultSetMaxRows: a 200, two rows, and the cap in a header.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("X-SPARQL-MaxRows", "2")
+            self.end_headers()
+            rows = [{"x": {"type": "literal", "value": str(n)}} for n in range(2)]
+            body = {"head": {"vars": ["x"]}, "results": {"bindings": rows}}
+            self.wfile.write(json.dumps(body).encode())
         elif self.server.mode == "slow":  # type: ignore[attr-defined]
             time.sleep(3)
             self.send_response(200)
@@ -111,7 +123,8 @@ class _Misbehaving(BaseHTTPRequestHandler):
 
 @contextmanager
 def misbehaving_endpoint(mode: str) -> Iterator[tuple[str, ThreadingHTTPServer]]:
-    """A fake endpoint answering 500, an HTML page, or too slowly; yields (URL, server)."""
+    """A fake endpoint answering 500, an HTML page, a cut answer ("capped"), or too slowly;
+    yields (URL, server)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Misbehaving)
     server.mode = mode  # type: ignore[attr-defined]
     server.requests = 0  # type: ignore[attr-defined]
@@ -179,3 +192,137 @@ DocumentRoot "{document_root}"
         process.wait(timeout=10)
         if passed:  # else the configuration and the error log stay for a look
             shutil.rmtree(run_dir, ignore_errors=True)
+
+
+VIRTUOSO = "virtuoso-t"
+
+
+def virtuoso_binary() -> str | None:
+    return shutil.which(VIRTUOSO)
+
+
+@contextmanager
+def virtuoso_server(max_rows: int = 10000) -> Iterator[tuple[str, int, Path]]:
+    """Virtuoso Open Source (Debian virtuoso-opensource) with a new database in a temporary
+    folder, its HTTP and SQL ports on 127.0.0.1; yields (base URL, SQL port, a folder its bulk
+    loader may read). A new database has the user dba with password dba. ``max_rows`` is
+    ``[SPARQL] ResultSetMaxRows``: the most rows one answer holds."""
+    import tempfile
+
+    binary = virtuoso_binary()
+    assert binary, "virtuoso-t is not installed (Debian package virtuoso-opensource)"
+    run_dir = Path(tempfile.mkdtemp(prefix="mscowl-virtuoso-"))
+    loadable = run_dir / "load"
+    loadable.mkdir()
+    http_port, sql_port = free_port(), free_port()
+    database = run_dir / "virtuoso"
+    (run_dir / "virtuoso.ini").write_text(
+        f"""[Database]
+DatabaseFile = {database}.db
+ErrorLogFile = {database}.log
+LockFile = {database}.lck
+TransactionFile = {database}.trx
+xa_persistent_file = {database}.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {database}-temp.db
+TransactionFile = {database}-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = {loadable}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {run_dir}
+ServerThreads = 4
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(run_dir / "virtuoso.ini")],
+        cwd=run_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{http_port}"
+    passed = False
+    try:
+        wait_until_up(
+            f"{base}/sparql?query=ASK%7B%7D", process, f"virtuoso (log: {database}.log)", 60
+        )
+        yield base, sql_port, loadable
+        passed = True
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if passed:  # else the database folder and its log stay for a look
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+class _DigestStore(BaseHTTPRequestHandler):
+    """A Graph Store that takes only HTTP Digest credentials (user dba, password dba), as
+    Virtuoso's ``/sparql-graph-crud-auth`` does, and counts the bodies it is sent."""
+
+    realm, nonce = "SPARQL", "3f1a9c"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _authorized(self) -> bool:
+        import hashlib
+
+        scheme, _, fields = (self.headers.get("Authorization") or "").partition(" ")
+        if scheme != "Digest":
+            return False
+        given = urllib.request.parse_keqv_list(urllib.request.parse_http_list(fields))
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()
+
+        first = md5(f"dba:{self.realm}:dba")
+        second = md5(f"{self.command}:{given.get('uri', '')}")
+        parts = [given.get(k, "") for k in ("nonce", "nc", "cnonce", "qop")]
+        return given.get("response") == md5(":".join([first, *parts, second]))
+
+    def _challenge(self) -> None:
+        self.send_response(401)
+        self.send_header(
+            "WWW-Authenticate",
+            f'Digest realm="{self.realm}", nonce="{self.nonce}", qop="auth", algorithm="MD5"',
+        )
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_HEAD(self) -> None:
+        self._challenge()
+
+    def do_PUT(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.server.bodies.append(len(self.rfile.read(length)))  # type: ignore[attr-defined]
+        if not self._authorized():
+            self._challenge()
+            return
+        self.send_response(201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+@contextmanager
+def digest_graph_store() -> Iterator[tuple[str, ThreadingHTTPServer]]:
+    """A Graph Store on 127.0.0.1 that demands HTTP Digest; yields (URL, server), where
+    ``server.bodies`` lists the size of every body it was sent."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _DigestStore)
+    server.bodies = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud-auth", server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -20,6 +20,7 @@ from mscowl.query import (
     example_name,
     from_sparql_json,
     golden_text,
+    page,
     query_form,
 )
 from mscowl.sparql import LocalStore, open_local_store
@@ -213,6 +214,44 @@ def test_cli_refuses_updates_and_bad_params(tmp_path: Path) -> None:
     assert code == 2 and "expected name=value" in err
     code, _, err = run("no-such-query")
     assert code == 2 and "no saved query 'no-such-query'" in err
+
+
+def test_pages_put_together_are_the_whole_answer(store: LocalStore) -> None:
+    text = CATALOGUE["products"].bind({})
+    whole = store.select(text).rows
+    pages = [store.select(page(text, 10, offset)).rows for offset in range(0, len(whole), 10)]
+    assert [len(rows) for rows in pages] == [10, 10, len(whole) - 20]
+    assert [row for rows in pages for row in rows] == whole
+    assert page(text, None, 0) == text  # nothing asked, nothing changed
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 5", "its own LIMIT, OFFSET or VALUES"),
+        ("SELECT * WHERE { ?s ?p ?o } OFFSET 5", "its own LIMIT, OFFSET or VALUES"),
+        ("SELECT * WHERE { ?s ?p ?o } VALUES ?s { <urn:a> }", "its own LIMIT, OFFSET or VALUES"),
+        ("SELECT * WHERE { ?s ?p ?o }", "--offset needs a query with ORDER BY"),
+        ("ASK { ?s ?p ?o }", "page SELECT queries only"),
+        ("SELECT * WHERE { ?s ?p }", "not valid SPARQL 1.1"),
+    ],
+)
+def test_pages_of_queries_that_cannot_be_paged_are_refused(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        page(text, 10, 5)
+
+
+def test_cli_pages_with_limit_and_offset() -> None:
+    data = str(ROOT / "seeds")
+    code, whole, err = run("products", "--seeds", data, "--format", "tsv")
+    assert code == 0, err
+    code, second, err = run(
+        "products", "--seeds", data, "--format", "tsv", "--limit", "10", "--offset", "10"
+    )
+    assert code == 0, err
+    assert second.splitlines() == whole.splitlines()[:1] + whole.splitlines()[11:21]
+    code, _, err = run("products", "--seeds", data, "--limit", "-1")
+    assert code == 2 and "-1 is not in the range x>=0" in err
 
 
 def test_sparql_json_answers_become_rdflib_terms_of_every_kind() -> None:

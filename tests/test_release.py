@@ -26,8 +26,16 @@ from conftest import ONTOLOGY, ROOT, required
 from mscowl.cli import main
 from mscowl.ontology import load_ontology
 from mscowl.owlapi import check_with_owlapi, owlapi_available
+from mscowl.query import EndpointError
 from mscowl.reasoning import run_hermit
-from servers import APACHE, apache_server, oxigraph_binary, oxigraph_server
+from mscowl.sparql import PASSWORD_ENV, USER_ENV, put_graph
+from servers import (
+    APACHE,
+    apache_server,
+    digest_graph_store,
+    oxigraph_binary,
+    oxigraph_server,
+)
 
 VERSION = "2026-11-29"
 BIN = Path(sys.executable).parent
@@ -385,6 +393,23 @@ def test_publish_into_the_default_graph() -> None:
         assert result.exit_code == 0, result.output
         assert "into the default graph" in result.stdout
         _golden_on(f"{base}/query")
+
+
+def test_regression_a_large_body_to_a_digest_store_was_sent_without_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Virtuoso's Graph Store takes only Digest credentials: publish sent Basic ones (refused
+    with no challenge), then a body without credentials, which Virtuoso drops under 1.13M
+    triples ("Connection reset by peer"). The Digest answer now goes with the one body."""
+    monkeypatch.setenv(USER_ENV, "dba")
+    monkeypatch.setenv(PASSWORD_ENV, "dba")
+    body = b"<urn:a> <urn:b> <urn:c> .\n" * 1000
+    with digest_graph_store() as (url, server):
+        assert put_graph(url, "urn:mscowl:graph", body) == 201
+        assert server.bodies == [len(body)]  # type: ignore[attr-defined]
+        monkeypatch.setenv(PASSWORD_ENV, "wrong")
+        with pytest.raises(EndpointError, match="HTTP 401"):
+            put_graph(url, "urn:mscowl:graph", body)
 
 
 def test_citation_metadata() -> None:

@@ -83,6 +83,20 @@ def test_server_error_is_retried_then_reported() -> None:
         assert server.requests == 3  # type: ignore[attr-defined]
     assert code == 2
     assert len(lines) == 1 and "500" in lines[0] and lines[0].endswith("(after 3 attempts)")
+    # The first line of the server's own answer, as text: what went wrong, in its words.
+    assert "; the server says: Error 42: out of memory (after" in lines[0]
+
+
+def test_an_answer_as_long_as_the_servers_cap_is_refused() -> None:
+    with misbehaving_endpoint("capped") as (url, _):
+        code, lines = one_line_error(url)
+    assert code == 2
+    assert lines == [
+        f"mscowl: error: endpoint {url}: the server returns at most 2 rows (X-SPARQL-MaxRows; "
+        "Virtuoso's ResultSetMaxRows) and this answer has 2, so rows may be missing; raise the "
+        "server's limit, or fetch the answer in pages of fewer rows (--limit 1 --offset 0, "
+        "then --offset ...)"
+    ]
 
 
 def test_html_answer_is_refused() -> None:

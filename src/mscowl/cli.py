@@ -335,6 +335,18 @@ def validate(
 @click.option(
     "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Return at most this many rows (appends LIMIT).",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Skip this many rows first (appends OFFSET; needs a query with ORDER BY).",
+)
 @click.option("--list", "list_queries", is_flag=True, help="Print the catalogue of saved queries.")
 @data_option
 @seeds_option
@@ -361,6 +373,8 @@ def query(
     params: tuple[str, ...],
     endpoint: str | None,
     fmt: str,
+    limit: int | None,
+    offset: int,
     list_queries: bool,
     data: tuple[Path, ...],
     seeds: Path,
@@ -373,9 +387,18 @@ def query(
 ) -> None:
     """Run a saved query (NAME, or a path to an .rq file) and print its results.
 
-    Parameters are bound as RDF terms, never pasted into the query text.
+    Parameters are bound as RDF terms, never pasted into the query text. --limit and --offset
+    fetch a large answer in pages (in the query's ORDER BY).
     """
-    from mscowl.query import catalogue, catalogue_graph, parse_params, query_form, render, resolve
+    from mscowl.query import (
+        catalogue,
+        catalogue_graph,
+        page,
+        parse_params,
+        query_form,
+        render,
+        resolve,
+    )
     from mscowl.shipped import QUERIES
 
     directory = queries_dir or QUERIES
@@ -400,6 +423,7 @@ def query(
         raise InputError(f"only SELECT queries (and updates) are supported; this is {form}")
     if form == "UPDATE" and not endpoint:
         raise InputError("an update needs --endpoint: the embedded store is rebuilt every run")
+    text = page(text, limit, offset)
     if endpoint:
         from mscowl.sparql import run_remote
 
@@ -522,7 +546,8 @@ def release(
     "--query-endpoint",
     default=None,
     help="SPARQL query URL used to verify the counts. Default: the store URL with /store "
-    "replaced by /query (Oxigraph), or /data by /sparql (Fuseki).",
+    "replaced by /query (Oxigraph), /data by /sparql (Fuseki), /rdf-graphs/service removed "
+    "(GraphDB), or /sparql-graph-crud-auth by /sparql (Virtuoso).",
 )
 @click.option(
     "--graph",
@@ -602,7 +627,13 @@ def publish(
 
 
 def _query_url(store_url: str) -> str:
-    for old, new in (("/store", "/query"), ("/data", "/sparql"), ("/rdf-graphs/service", "")):
+    for old, new in (
+        ("/store", "/query"),  # Oxigraph
+        ("/data", "/sparql"),  # Fuseki
+        ("/rdf-graphs/service", ""),  # GraphDB
+        ("/sparql-graph-crud-auth", "/sparql"),  # Virtuoso
+        ("/sparql-graph-crud", "/sparql"),
+    ):
         if store_url.rstrip("/").endswith(old):
             return store_url.rstrip("/")[: -len(old)] + new
     raise InputError(f"cannot derive the query URL from {store_url}; give --query-endpoint")

@@ -235,6 +235,43 @@ def query_form(text: str) -> str:
     return str(parsed[1].name).removesuffix("Query").upper()
 
 
+def page(text: str, limit: int | None, offset: int = 0) -> str:
+    """A SELECT query cut to one page of its answer: ``LIMIT`` and ``OFFSET`` appended.
+
+    For answers too large to take at once, and for servers that return at most so many rows
+    (Virtuoso's ``ResultSetMaxRows``). Pages are only stable in a fixed order, so an offset
+    needs the query's own ``ORDER BY``; a query with its own ``LIMIT``, ``OFFSET`` or final
+    ``VALUES`` block is refused rather than rewritten.
+
+    >>> page("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", 10, 20).splitlines()[-1]
+    'LIMIT 10 OFFSET 20'
+    """
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    if limit is None and not offset:
+        return text
+    try:
+        parsed = parseQuery(text)[1]
+    except Exception as exc:
+        raise InputError(f"the query is not valid SPARQL 1.1: {exc}") from exc
+    if not str(parsed.name).startswith("Select"):
+        raise InputError("--limit and --offset page SELECT queries only")
+    if "limitoffset" in parsed or "valuesClause" in parsed:
+        raise InputError(
+            "this query ends with its own LIMIT, OFFSET or VALUES; --limit and --offset "
+            "page only queries without them"
+        )
+    if offset and "orderby" not in parsed:
+        raise InputError(
+            "--offset needs a query with ORDER BY: without a fixed order, pages may overlap "
+            "or miss rows"
+        )
+    clauses = ([f"LIMIT {limit}"] if limit is not None else []) + (
+        [f"OFFSET {offset}"] if offset else []
+    )
+    return text.rstrip() + "\n" + " ".join(clauses) + "\n"
+
+
 # --------------------------------------------------------------------------------------------
 # Results
 

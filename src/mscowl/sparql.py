@@ -10,10 +10,14 @@ errors for everything else; credentials come from ``MSCOWL_ENDPOINT_USER`` and
 
 from __future__ import annotations
 
+import ast
+import base64
 import json
 import os
+import re
 import time
 import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -172,7 +176,7 @@ def run_remote(
     update: bool = False,
 ) -> ResultTable:
     """Run a query on a SPARQL 1.1 endpoint; raise :class:`EndpointError` with one clear line."""
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     client = SPARQLWrapper(endpoint)
@@ -180,7 +184,12 @@ def run_remote(
     client.setMethod(POST)
     user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
     if user:
-        client.setCredentials(user, password or "")
+        challenge = digest_challenge(endpoint, timeout)
+        if challenge is None:
+            client.setCredentials(user, password or "")
+        else:  # Virtuoso's /sparql-auth: Basic credentials are refused without a challenge
+            client.setHTTPAuth(DIGEST)
+            client.setCredentials(user, password or "", realm=challenge.get("realm", ""))
     client.setQuery(query)
     # Tell SPARQLWrapper the form rdflib's parser found: its own guess is a regular expression
     # that reads "loading" in a comment as a LOAD update.
@@ -195,6 +204,7 @@ def run_remote(
             response = client.query()
             raw = response.response
             content_type = (raw.headers.get("Content-Type") or "").split(";")[0].strip()
+            max_rows = raw.headers.get("X-SPARQL-MaxRows")
             body = raw.read()
             break
         except (urllib.error.HTTPError, SPARQLWrapperException) as exc:
@@ -203,6 +213,9 @@ def run_remote(
             else:
                 text = str(exc).strip()
                 code, what = _status(exc), text.splitlines()[0] if text else type(exc).__name__
+                said = server_message(text)
+                if said:
+                    what = f"{what.rstrip('. ')}; the server says: {said}"
             retry = code >= 500  # the server's fault: perhaps transient
             error: Exception = exc
         except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
@@ -223,9 +236,49 @@ def run_remote(
         )
     try:
         with paused_gc():  # a large answer is millions of small objects and no cycles
-            return from_sparql_json(json.loads(body))
+            table = from_sparql_json(json.loads(body))
     except (ValueError, KeyError, TypeError) as exc:
         raise EndpointError(f"{where}: the answer is not valid SPARQL JSON results") from exc
+    _refuse_cut_answer(where, max_rows, len(table.rows))
+    return table
+
+
+def _refuse_cut_answer(where: str, max_rows: str | None, rows: int) -> None:
+    """Virtuoso returns at most ``ResultSetMaxRows`` rows (10,000 by default) with a 200 and
+    says so only in an ``X-SPARQL-MaxRows`` header, sent whenever the cap applies to a query.
+    An answer as long as the cap may have lost rows: refused rather than passed on as whole."""
+    if max_rows is None or not max_rows.strip().isdigit():
+        return
+    cap = int(max_rows)
+    if rows >= cap:
+        raise EndpointError(
+            f"{where}: the server returns at most {cap} rows (X-SPARQL-MaxRows; Virtuoso's "
+            f"ResultSetMaxRows) and this answer has {rows}, so rows may be missing; raise the "
+            f"server's limit, or fetch the answer in pages of fewer rows (--limit {cap - 1} "
+            "--offset 0, then --offset ...)"
+        )
+
+
+def server_message(text: str, limit: int = 300) -> str:
+    """The first line of the server's own answer in a SPARQLWrapper error, which carries it as
+    the ``repr`` of the body after "Response:" (Virtuoso's "Virtuoso 37000 Error SP030: SPARQL
+    compiler, line 3: syntax error ...", Fuseki's "Parse error: ..."); "" when there is none.
+
+    >>> from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+    >>> server_message(str(QueryBadFormed(b"Error SP030: syntax error\\n\\nSPARQL query: ...")))
+    'Error SP030: syntax error'
+    """
+    _, found, body = text.partition("\n\nResponse:\n")
+    if not found:
+        return ""
+    try:
+        raw = ast.literal_eval(body.strip())
+    except (ValueError, SyntaxError):
+        return ""
+    said = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    said = re.sub(r"<[^>]*>", " ", said)  # an HTML error page: its text
+    line = next((" ".join(line.split()) for line in said.splitlines() if line.strip()), "")
+    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def _status(exc: Exception) -> int:
@@ -262,7 +315,6 @@ def open_local_store(data: list[Path], seeds: Path, ontology: Path | None) -> Lo
 def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: float = 120) -> int:
     """SPARQL 1.1 Graph Store HTTP Protocol PUT: replace a named graph (or the default graph)
     with ``ntriples``; returns the HTTP status. Credentials as for queries."""
-    import base64
     import urllib.request
     from urllib.parse import quote
 
@@ -273,13 +325,9 @@ def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: f
     request = urllib.request.Request(
         target, data=ntriples, method="PUT", headers={"Content-Type": "application/n-triples"}
     )
-    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
-    if user:
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
     where = f"graph store {store_url}"
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _authorize(request, timeout).open(request, timeout=timeout) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         raise EndpointError(f"{where}: HTTP {exc.code} {exc.reason}") from exc
@@ -287,6 +335,52 @@ def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: f
         raise EndpointError(f"{where}: no answer within {timeout:g} s") from exc
     except (urllib.error.URLError, ConnectionError) as exc:
         raise EndpointError(f"{where}: unreachable ({getattr(exc, 'reason', exc)})") from exc
+
+
+def _authorize(request: urllib.request.Request, timeout: float) -> urllib.request.OpenerDirector:
+    """Put the endpoint credentials, if any, on the request itself, so that a large body is
+    sent once: HTTP Basic (Fuseki, GraphDB), or HTTP Digest answered from the challenge of a
+    ``HEAD`` request when the server asks for Digest (Virtuoso's ``/sparql-graph-crud-auth``,
+    which refuses Basic without a challenge and drops the connection under a large body sent
+    without credentials). Returns an opener that also answers a later Digest challenge."""
+    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    if not user:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, request.full_url, user, password or "")
+    digest = urllib.request.HTTPDigestAuthHandler(passwords)
+    challenge = digest_challenge(request.full_url, timeout)
+    if challenge is None:
+        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
+        request.add_unredirected_header("Authorization", f"Basic {token}")
+    else:
+        answer = digest.get_authorization(request, challenge)
+        if answer:
+            request.add_unredirected_header("Authorization", f"Digest {answer}")
+    return urllib.request.build_opener(digest)
+
+
+def digest_challenge(url: str, timeout: float) -> dict[str, str] | None:
+    """The HTTP Digest challenge (realm, nonce, qop ...) a server answers a request without
+    credentials with, or ``None`` (no challenge, or another scheme). A ``HEAD``: only headers.
+
+    >>> digest_challenge("http://127.0.0.1:9/nothing-listens-here", 1) is None
+    True
+    """
+    request = urllib.request.Request(url, method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout):
+            return None
+    except urllib.error.HTTPError as exc:
+        scheme, _, fields = (exc.headers.get("WWW-Authenticate") or "").partition(" ")
+        if exc.code != 401 or scheme.lower() != "digest":
+            return None
+        found: dict[str, str] = urllib.request.parse_keqv_list(
+            urllib.request.parse_http_list(fields)
+        )
+        return found
+    except (TimeoutError, urllib.error.URLError, ConnectionError):
+        return None  # the request itself will say what is wrong
 
 
 def count_triples(endpoint: str, graph_iri: str | None, timeout: float = 60) -> int:
