@@ -1,7 +1,7 @@
 """The road to a large server, tested on a real Virtuoso Open Source (Debian
 ``virtuoso-opensource``, 7.2) started on 127.0.0.1: ``mscowl publish`` through its Graph Store
 endpoint (HTTP Digest), its bulk loader as the README gives it, the saved queries against their
-golden answers (with the ones Virtuoso answers wrongly pinned), a cut answer refused, paging,
+golden answers (with the ones Virtuoso refuses pinned), a cut answer refused, paging,
 and the server's own words in errors."""
 
 from __future__ import annotations
@@ -29,19 +29,12 @@ MAX_ROWS = 60
 #: Examples Virtuoso 7.2.5 (Debian 12) answers wrongly or refuses: how it fails, and the error
 #: the test sees (README, "Virtuoso").
 VIRTUOSO_WRONG: dict[str, tuple[str, type[Exception]]] = {
-    "mechanisms": (
-        "1 row of 39: an rdfs:subClassOf* path beside a FILTER on the parameter",
-        AssertionError,
-    ),
-    "mechanisms.direction=anti-tumour": ("1 row of 21: the same", AssertionError),
-    **{
-        example_name(CATALOGUE["trials"], params): (
-            "refused: 'SP031: SPARQL compiler: Internal error: sparp_gp_deprecate(): equiv "
-            "replaces filter but under deprecation'",
-            EndpointError,
-        )
-        for params in CATALOGUE["trials"].examples
-    },
+    example_name(CATALOGUE["trials"], params): (
+        "refused: 'SP031: SPARQL compiler: Internal error: sparp_gp_deprecate(): equiv "
+        "replaces filter but under deprecation'",
+        EndpointError,
+    )
+    for params in CATALOGUE["trials"].examples
 }
 
 
