@@ -96,7 +96,7 @@ class _Misbehaving(BaseHTTPRequestHandler):
         if self.server.mode == "500":  # type: ignore[attr-defined]
             self.send_response(500)
             self.end_headers()
-            self.wfile.write(b"Error 42: out of <b>memory</b>\n\nSPARQL query: ...")
+            self.wfile.write(b"<html><body>\n<h1>Error 42: out of memory</h1>\n</body></html>")
         elif self.server.mode == "html":  # type: ignore[attr-defined]
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -202,12 +202,16 @@ def virtuoso_binary() -> str | None:
 
 
 @contextmanager
-def virtuoso_server(max_rows: int = 10000, buffers: int = 2000) -> Iterator[tuple[str, int, Path]]:
+def virtuoso_server(
+    max_rows: int = 10000, buffers: int = 2000, memory_pool: int | None = 1_000_000_000
+) -> Iterator[tuple[str, int, Path]]:
     """Virtuoso Open Source (Debian virtuoso-opensource) with a new database in a temporary
     folder, its HTTP and SQL ports on 127.0.0.1; yields (base URL, SQL port, a folder its bulk
     loader may read). A new database has the user dba with password dba. ``max_rows`` is
     ``[SPARQL] ResultSetMaxRows``: the most rows one answer holds; ``buffers`` is
-    ``NumberOfBuffers`` (8 kB pages of cache; Virtuoso's guide gives 170,000 for 2 GB of RAM)."""
+    ``NumberOfBuffers`` (8 kB pages of cache; Virtuoso's guide gives 170,000 for 2 GB of RAM);
+    ``memory_pool`` is ``MaxMemPoolSize`` in bytes, which the SQL compiler may use for one query
+    (``trials`` needs more than the 400 MB Virtuoso takes when it is not set; None: not set)."""
     import tempfile
 
     binary = virtuoso_binary()
@@ -234,6 +238,7 @@ DisableUnixSocket = 1
 DirsAllowed = {loadable}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {buffers * 3 // 4}
+{f"MaxMemPoolSize = {memory_pool}" if memory_pool else ""}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {run_dir}

@@ -70,9 +70,5 @@ def test_benchmark_smallest_scale(tmp_path: Path, capsys: pytest.CaptureFixture[
     if "skipped" not in virtuoso or required("MSCOWL_REQUIRE_VIRTUOSO"):
         assert virtuoso["bulk_load"]["rc"] == 0 and virtuoso["publish"]["rc"] == 0
         assert set(virtuoso["queries"]) == set(scale["queries"])
-        assert all(  # trials: refused, as tests/test_virtuoso.py pins
-            q.get("identical")
-            for name, q in virtuoso["queries"].items()
-            if name.split("#")[0] != "trials"
-        )
+        assert all(q.get("identical") for q in virtuoso["queries"].values())
     assert "| queries on Virtuoso: same answers as embedded |" in printed

@@ -13,7 +13,7 @@ from mscowl.build import build_knowledge_graph
 from mscowl.cli import main
 from mscowl.ontology import load_ontology
 from mscowl.query import EndpointError, catalogue, example_name, golden_text
-from mscowl.sparql import run_remote
+from mscowl.sparql import run_remote, server_message
 from servers import free_port, misbehaving_endpoint, oxigraph_binary, oxigraph_server, put_graph
 
 CATALOGUE = catalogue(ROOT / "queries")
@@ -85,6 +85,16 @@ def test_server_error_is_retried_then_reported() -> None:
     assert len(lines) == 1 and "500" in lines[0] and lines[0].endswith("(after 3 attempts)")
     # The first line of the server's own answer, as text: what went wrong, in its words.
     assert "; the server says: Error 42: out of memory (after" in lines[0]
+
+
+def test_the_servers_message_keeps_its_iris_and_loses_an_html_pages_tags() -> None:
+    from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
+
+    plain = QueryBadFormed(b"Virtuoso 37000 Error SP030: bad IRI <urn:x> here\n\nSPARQL: ...")
+    assert server_message(str(plain)) == "Virtuoso 37000 Error SP030: bad IRI <urn:x> here"
+    page = EndPointInternalError(b"<html>\n<body><h1>Error  500:</h1> <p>no store</p></body>")
+    assert server_message(str(page)) == "Error 500: no store"
+    assert server_message("QueryBadFormed: no body.") == ""
 
 
 def test_an_answer_as_long_as_the_servers_cap_is_refused() -> None:

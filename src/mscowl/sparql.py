@@ -276,7 +276,8 @@ def server_message(text: str, limit: int = 300) -> str:
     except (ValueError, SyntaxError):
         return ""
     said = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    said = re.sub(r"<[^>]*>", " ", said)  # an HTML error page: its text
+    if said.lstrip().startswith("<"):  # an HTML error page: its text
+        said = re.sub(r"<[^>]*>", " ", said)
     line = next((" ".join(line.split()) for line in said.splitlines() if line.strip()), "")
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
@@ -315,7 +316,6 @@ def open_local_store(data: list[Path], seeds: Path, ontology: Path | None) -> Lo
 def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: float = 120) -> int:
     """SPARQL 1.1 Graph Store HTTP Protocol PUT: replace a named graph (or the default graph)
     with ``ntriples``; returns the HTTP status. Credentials as for queries."""
-    import urllib.request
     from urllib.parse import quote
 
     separator = "&" if "?" in store_url else "?"
