@@ -128,10 +128,17 @@ def misbehaving_endpoint(mode: str) -> Iterator[tuple[str, ThreadingHTTPServer]]
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Misbehaving)
     server.mode = mode  # type: ignore[attr-defined]
     server.requests = 0  # type: ignore[attr-defined]
+    with _serving(server, "/sparql") as url:
+        yield url, server
+
+
+@contextmanager
+def _serving(server: ThreadingHTTPServer, path: str) -> Iterator[str]:
+    """Serve in a thread until the block ends; yields the URL of ``path``."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", server
+        yield f"http://127.0.0.1:{server.server_address[1]}{path}"
     finally:
         server.shutdown()
         server.server_close()
@@ -327,10 +334,5 @@ def digest_graph_store() -> Iterator[tuple[str, ThreadingHTTPServer]]:
     ``server.bodies`` lists the size of every body it was sent."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _DigestStore)
     server.bodies = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud-auth", server
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _serving(server, "/sparql-graph-crud-auth") as url:
+        yield url, server

@@ -122,24 +122,31 @@ def test_the_servers_own_error_is_shown(published: str) -> None:
         run_remote(published, "SELECT ?s WHERE { ?s ?p }", retries=0)
 
 
-def test_bulk_loader_route_of_the_readme(virtuoso: tuple[str, int, Path]) -> None:
-    """The README's commands for large graphs: ld_dir, rdf_loader_run, checkpoint (isql-vt)."""
-    base, sql_port, loadable = virtuoso
+def test_bulk_loader_route_of_the_readme() -> None:
+    """The README's commands for large graphs: ld_dir, rdf_loader_run, checkpoint (isql-vt),
+    on a Virtuoso of its own."""
+    _need_virtuoso()
     isql = shutil.which("isql-vt")
     assert isql, "isql-vt comes with virtuoso-opensource"
     dump = build_knowledge_graph(ROOT / "seeds", ontology=ONTOLOGY).ntriples()
-    (loadable / "msc-cancer-kg.nt").write_bytes(dump)
-    graph = "https://w3id.org/mscowl/data/bulk/"
-    commands = f"ld_dir('{loadable}', 'msc-cancer-kg.nt', '{graph}'); rdf_loader_run(); checkpoint;"
-    done = subprocess.run(
-        [isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={commands}"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert count_triples(f"{base}/sparql", graph) == len(set(dump.splitlines()))
+    with virtuoso_server() as (base, sql_port, loadable):
+        (loadable / "msc-cancer-kg.nt").write_bytes(dump)
+        load = f"ld_dir('{loadable}', 'msc-cancer-kg.nt', '{DATA_GRAPH}');"
+        done = subprocess.run(
+            [
+                isql,
+                f"127.0.0.1:{sql_port}",
+                "dba",
+                "dba",
+                f"exec={load} rdf_loader_run(); checkpoint;",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert count_triples(f"{base}/sparql", DATA_GRAPH) == len(set(dump.splitlines()))
 
 
 def test_trials_needs_a_larger_memory_pool_than_virtuosos_default() -> None:
