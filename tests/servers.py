@@ -102,11 +102,19 @@ class _Misbehaving(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/html")
             self.end_headers()
             self.wfile.write(b"<html><body>Welcome to our portal</body></html>")
-        elif self.server.mode == "capped":  # type: ignore[attr-defined]
-            # Virtuoso at its ResultSetMaxRows: a 200, two rows, and the cap in a header.
+        elif self.server.mode in ("capped", "anytime"):  # type: ignore[attr-defined]
+            # Virtuoso at its ResultSetMaxRows, or out of time for an "anytime" query: a 200,
+            # two rows, and what happened in headers only.
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("X-SPARQL-MaxRows", "2")
+            if self.server.mode == "capped":  # type: ignore[attr-defined]
+                self.send_header("X-SPARQL-MaxRows", "2")
+            else:
+                self.send_header("X-SQL-State", "S1TAT")
+                self.send_header(
+                    "X-SQL-Message",
+                    "RC...: Returning incomplete results, query interrupted by result timeout.",
+                )
             self.end_headers()
             rows = [{"x": {"type": "literal", "value": str(n)}} for n in range(2)]
             body = {"head": {"vars": ["x"]}, "results": {"bindings": rows}}
@@ -123,8 +131,8 @@ class _Misbehaving(BaseHTTPRequestHandler):
 
 @contextmanager
 def misbehaving_endpoint(mode: str) -> Iterator[tuple[str, ThreadingHTTPServer]]:
-    """A fake endpoint answering 500, an HTML page, a cut answer ("capped"), or too slowly;
-    yields (URL, server)."""
+    """A fake endpoint answering 500, an HTML page, a cut answer ("capped"), an incomplete
+    answer ("anytime"), or too slowly; yields (URL, server)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Misbehaving)
     server.mode = mode  # type: ignore[attr-defined]
     server.requests = 0  # type: ignore[attr-defined]

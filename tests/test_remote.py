@@ -109,6 +109,17 @@ def test_an_answer_as_long_as_the_servers_cap_is_refused() -> None:
     ]
 
 
+def test_an_answer_the_server_calls_incomplete_is_refused() -> None:
+    with misbehaving_endpoint("anytime") as (url, _):
+        code, lines = one_line_error(url)
+    assert code == 2
+    assert lines == [
+        f"mscowl: error: endpoint {url}: the answer is incomplete (X-SQL-State S1TAT: RC...: "
+        "Returning incomplete results, query interrupted by result timeout.); give the server "
+        "more time"
+    ]
+
+
 def test_html_answer_is_refused() -> None:
     with misbehaving_endpoint("html") as (url, _):
         code, lines = one_line_error(url)

@@ -205,6 +205,7 @@ def run_remote(
             raw = response.response
             content_type = (raw.headers.get("Content-Type") or "").split(";")[0].strip()
             max_rows = raw.headers.get("X-SPARQL-MaxRows")
+            sql_state = raw.headers.get("X-SQL-State")
             body = raw.read()
             break
         except (urllib.error.HTTPError, SPARQLWrapperException) as exc:
@@ -240,6 +241,12 @@ def run_remote(
     except (ValueError, KeyError, TypeError) as exc:
         raise EndpointError(f"{where}: the answer is not valid SPARQL JSON results") from exc
     _refuse_cut_answer(where, max_rows, len(table.rows))
+    if sql_state:  # Virtuoso's "anytime" answer: what it found before its time ran out
+        message = raw.headers.get("X-SQL-Message") or "an incomplete answer"
+        raise EndpointError(
+            f"{where}: the answer is incomplete (X-SQL-State {sql_state.strip()}: "
+            f"{' '.join(message.split())}); give the server more time"
+        )
     return table
 
 
