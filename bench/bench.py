@@ -322,9 +322,8 @@ REMOTE_QUERIES = (
     + """
 import sys, json
 from pathlib import Path
-from mscowl.query import catalogue, golden_text
+from mscowl.query import EndpointError, catalogue, golden_text
 from mscowl.sparql import run_remote
-from mscowl.query import EndpointError
 endpoint, repeat, limit = sys.argv[1], int(sys.argv[2]), float(sys.argv[4])
 out = {}
 for key, _, text in examples(catalogue(Path(sys.argv[3]))):

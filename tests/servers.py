@@ -1,5 +1,6 @@
-"""Servers that tests start on 127.0.0.1 and stop: a real Oxigraph SPARQL server and a fake
-endpoint that misbehaves on purpose."""
+"""Servers that tests (and the benchmark) start on 127.0.0.1 and stop: real Oxigraph, Virtuoso
+and Apache httpd servers, a fake endpoint that misbehaves on purpose, and a fake Graph Store that
+takes only HTTP Digest credentials."""
 
 from __future__ import annotations
 
