@@ -97,37 +97,32 @@ def test_the_servers_message_keeps_its_iris_and_loses_an_html_pages_tags() -> No
     assert server_message("QueryBadFormed: no body.") == ""
 
 
-def test_an_answer_as_long_as_the_servers_cap_is_refused() -> None:
-    with misbehaving_endpoint("capped") as (url, _):
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        (
+            "capped",  # Virtuoso's ResultSetMaxRows: rows may be missing, said in a header only
+            "the server returns at most 2 rows (X-SPARQL-MaxRows; Virtuoso's ResultSetMaxRows) "
+            "and this answer has 2, so rows may be missing; raise the server's limit, or fetch "
+            "the answer in pages of fewer rows (--limit 1 --offset 0, then --offset ...)",
+        ),
+        (
+            "anytime",  # Virtuoso out of time: what it found so far, said in a header only
+            "the answer is incomplete (X-SQL-State S1TAT: RC...: Returning incomplete results, "
+            "query interrupted by result timeout.); give the server more time",
+        ),
+        (
+            "html",
+            "answered with 'text/html', expected SPARQL JSON results (is this the query URL of "
+            "a SPARQL endpoint?)",
+        ),
+    ],
+)
+def test_an_answer_that_is_not_whole_results_is_refused(mode: str, message: str) -> None:
+    with misbehaving_endpoint(mode) as (url, _):
         code, lines = one_line_error(url)
     assert code == 2
-    assert lines == [
-        f"mscowl: error: endpoint {url}: the server returns at most 2 rows (X-SPARQL-MaxRows; "
-        "Virtuoso's ResultSetMaxRows) and this answer has 2, so rows may be missing; raise the "
-        "server's limit, or fetch the answer in pages of fewer rows (--limit 1 --offset 0, "
-        "then --offset ...)"
-    ]
-
-
-def test_an_answer_the_server_calls_incomplete_is_refused() -> None:
-    with misbehaving_endpoint("anytime") as (url, _):
-        code, lines = one_line_error(url)
-    assert code == 2
-    assert lines == [
-        f"mscowl: error: endpoint {url}: the answer is incomplete (X-SQL-State S1TAT: RC...: "
-        "Returning incomplete results, query interrupted by result timeout.); give the server "
-        "more time"
-    ]
-
-
-def test_html_answer_is_refused() -> None:
-    with misbehaving_endpoint("html") as (url, _):
-        code, lines = one_line_error(url)
-    assert code == 2
-    assert lines == [
-        f"mscowl: error: endpoint {url}: answered with 'text/html', expected SPARQL "
-        "JSON results (is this the query URL of a SPARQL endpoint?)"
-    ]
+    assert lines == [f"mscowl: error: endpoint {url}: {message}"]
 
 
 def test_timeout() -> None:
