@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -220,12 +221,21 @@ def resolve(name_or_file: str, directory: Path) -> SavedQuery:
     return queries[name_or_file]
 
 
+@lru_cache(maxsize=4)
+def _parsed_query(text: str) -> Any:
+    """rdflib's parse of a query (not an update); kept, because ``query_form`` and ``page``
+    read the same text and parsing a long query takes rdflib a fifth of a second."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return parseQuery(text)
+
+
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE (rdflib's parser decides)."""
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parsed = parseQuery(text)
+        parsed = _parsed_query(text)
     except Exception:
         try:
             parseUpdate(text)
@@ -246,12 +256,10 @@ def page(text: str, limit: int | None, offset: int = 0) -> str:
     >>> page("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", 10, 20).splitlines()[-1]
     'LIMIT 10 OFFSET 20'
     """
-    from rdflib.plugins.sparql.parser import parseQuery
-
     if limit is None and not offset:
         return text
     try:
-        parsed = parseQuery(text)[1]
+        parsed = _parsed_query(text)[1]
     except Exception as exc:
         raise InputError(f"the query is not valid SPARQL 1.1: {exc}") from exc
     if not str(parsed.name).startswith("Select"):

@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from functools import cache
+from http.client import HTTPMessage
 from pathlib import Path
 from typing import Any, Final
 
@@ -204,8 +205,6 @@ def run_remote(
             response = client.query()
             raw = response.response
             content_type = (raw.headers.get("Content-Type") or "").split(";")[0].strip()
-            max_rows = raw.headers.get("X-SPARQL-MaxRows")
-            sql_state = raw.headers.get("X-SQL-State")
             body = raw.read()
             break
         except (urllib.error.HTTPError, SPARQLWrapperException) as exc:
@@ -240,24 +239,26 @@ def run_remote(
             table = from_sparql_json(json.loads(body))
     except (ValueError, KeyError, TypeError) as exc:
         raise EndpointError(f"{where}: the answer is not valid SPARQL JSON results") from exc
-    _refuse_cut_answer(where, max_rows, len(table.rows))
-    if sql_state:  # Virtuoso's "anytime" answer: what it found before its time ran out
-        message = raw.headers.get("X-SQL-Message") or "an incomplete answer"
+    _refuse_partial_answer(where, raw.headers, len(table.rows))
+    return table
+
+
+def _refuse_partial_answer(where: str, headers: HTTPMessage, rows: int) -> None:
+    """Virtuoso answers with a 200 and says only in headers when an answer is not whole:
+    ``X-SPARQL-MaxRows`` when it returns at most ``ResultSetMaxRows`` rows (10,000 by default;
+    sent whenever the cap applies, so an answer as long as the cap may have lost rows), and
+    ``X-SQL-State`` for an "anytime" answer, what it found before its time ran out. Either is
+    refused rather than passed on as whole."""
+    sql_state = headers.get("X-SQL-State")
+    if sql_state:
+        message = headers.get("X-SQL-Message") or "an incomplete answer"
         raise EndpointError(
             f"{where}: the answer is incomplete (X-SQL-State {sql_state.strip()}: "
             f"{' '.join(message.split())}); give the server more time"
         )
-    return table
-
-
-def _refuse_cut_answer(where: str, max_rows: str | None, rows: int) -> None:
-    """Virtuoso returns at most ``ResultSetMaxRows`` rows (10,000 by default) with a 200 and
-    says so only in an ``X-SPARQL-MaxRows`` header, sent whenever the cap applies to a query.
-    An answer as long as the cap may have lost rows: refused rather than passed on as whole."""
-    if max_rows is None or not max_rows.strip().isdigit():
-        return
-    cap = int(max_rows)
-    if rows >= cap:
+    max_rows = (headers.get("X-SPARQL-MaxRows") or "").strip()
+    if max_rows.isdigit() and rows >= int(max_rows):
+        cap = int(max_rows)
         raise EndpointError(
             f"{where}: the server returns at most {cap} rows (X-SPARQL-MaxRows; Virtuoso's "
             f"ResultSetMaxRows) and this answer has {rows}, so rows may be missing; raise the "
