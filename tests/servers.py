@@ -98,6 +98,16 @@ class _Misbehaving(BaseHTTPRequestHandler):
             self.send_response(500)
             self.end_headers()
             self.wfile.write(b"<html><body>\n<h1>Error 42: out of memory</h1>\n</body></html>")
+        elif self.server.mode == "SR353":  # type: ignore[attr-defined]
+            # Virtuoso's words for a page past MaxSortedTopRows: an error in the query
+            self.send_response(500, "SPARQL Request Failed")
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(
+                b"Virtuoso 22023 Error SR353: Sorted TOP clause specifies more then 10010 rows "
+                b"to sort. Only 10000 are allowed. Either decrease the offset and/or row count "
+                b"or use a scrollable cursor\n\nSPARQL query:\nSELECT ..."
+            )
         elif self.server.mode == "html":  # type: ignore[attr-defined]
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -132,8 +142,8 @@ class _Misbehaving(BaseHTTPRequestHandler):
 
 @contextmanager
 def misbehaving_endpoint(mode: str) -> Iterator[tuple[str, ThreadingHTTPServer]]:
-    """A fake endpoint answering 500, an HTML page, a cut answer ("capped"), an incomplete
-    answer ("anytime"), or too slowly; yields (URL, server)."""
+    """A fake endpoint answering 500, an error in the query ("SR353"), an HTML page, a cut
+    answer ("capped"), an incomplete answer ("anytime"), or too slowly; yields (URL, server)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Misbehaving)
     server.mode = mode  # type: ignore[attr-defined]
     server.requests = 0  # type: ignore[attr-defined]
@@ -219,7 +229,10 @@ def virtuoso_binary() -> str | None:
 
 @contextmanager
 def virtuoso_server(
-    max_rows: int = 10000, buffers: int = 2000, memory_pool: int | None = 1_000_000_000
+    max_rows: int = 10000,
+    buffers: int = 2000,
+    memory_pool: int | None = 1_000_000_000,
+    sorted_rows: int | None = None,
 ) -> Iterator[tuple[str, int, Path]]:
     """Virtuoso Open Source (Debian virtuoso-opensource) with a new database in a temporary
     folder, its HTTP and SQL ports on 127.0.0.1; yields (base URL, SQL port, a folder its bulk
@@ -227,7 +240,9 @@ def virtuoso_server(
     ``[SPARQL] ResultSetMaxRows``: the most rows one answer holds; ``buffers`` is
     ``NumberOfBuffers`` (8 kB pages of cache; Virtuoso's guide gives 170,000 for 2 GB of RAM);
     ``memory_pool`` is ``MaxMemPoolSize`` in bytes, which the SQL compiler may use for one query
-    (``trials`` needs more than the 400 MB Virtuoso takes when it is not set; None: not set)."""
+    (``trials`` needs more than the 400 MB Virtuoso takes when it is not set; None: not set);
+    ``sorted_rows`` is ``MaxSortedTopRows``, the most rows sorted for one page, offset included
+    (None: not set, 10,000)."""
     import tempfile
 
     binary = virtuoso_binary()
@@ -255,6 +270,7 @@ DirsAllowed = {loadable}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {buffers * 3 // 4}
 {f"MaxMemPoolSize = {memory_pool}" if memory_pool else ""}
+{f"MaxSortedTopRows = {sorted_rows}" if sorted_rows else ""}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {run_dir}

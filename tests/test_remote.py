@@ -87,6 +87,17 @@ def test_server_error_is_retried_then_reported() -> None:
     assert "; the server says: Error 42: out of memory (after" in lines[0]
 
 
+def test_regression_an_error_in_the_query_was_sent_three_times() -> None:
+    """Virtuoso answers errors in the query itself (SQLSTATE 22, 37, 42) with HTTP 500 too; the
+    same query fails again, so it is sent once, and the setting to change is named."""
+    with misbehaving_endpoint("SR353") as (url, server):
+        code, lines = one_line_error(url, "--retries", "2")
+        assert server.requests == 1  # type: ignore[attr-defined]
+    assert code == 2 and len(lines) == 1
+    assert "; the server says: Virtuoso 22023 Error SR353: Sorted TOP clause" in lines[0]
+    assert lines[0].endswith("raise it in [Parameters] of virtuoso.ini")
+
+
 def test_the_servers_message_keeps_its_iris_and_loses_an_html_pages_tags() -> None:
     from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
@@ -104,7 +115,9 @@ def test_the_servers_message_keeps_its_iris_and_loses_an_html_pages_tags() -> No
             "capped",  # Virtuoso's ResultSetMaxRows: rows may be missing, said in a header only
             "the server returns at most 2 rows (X-SPARQL-MaxRows; Virtuoso's ResultSetMaxRows) "
             "and this answer has 2, so rows may be missing; raise the server's limit, or fetch "
-            "the answer in pages of fewer rows (--limit 1 --offset 0, then --offset ...)",
+            "the answer in pages of fewer rows (--limit 1 --offset 0, then --offset 1 and so "
+            "on; Virtuoso sorts at most MaxSortedTopRows rows (10,000 by default) for a page, "
+            "its offset included: raise it in [Parameters] of virtuoso.ini)",
         ),
         (
             "anytime",  # Virtuoso out of time: what it found so far, said in a header only

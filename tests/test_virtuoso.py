@@ -25,6 +25,8 @@ EXAMPLES = [(q, e) for q in CATALOGUE.values() for e in q.examples]
 DATA_GRAPH = "https://w3id.org/mscowl/data/"
 #: ResultSetMaxRows of the test server: above every golden answer (39 rows at most).
 MAX_ROWS = 60
+#: MaxSortedTopRows of the test server: the most rows sorted for one page, offset included.
+SORTED_ROWS = 200
 
 
 def _need_virtuoso() -> None:
@@ -38,7 +40,7 @@ def _need_virtuoso() -> None:
 def virtuoso() -> Iterator[tuple[str, int, Path]]:
     """A new Virtuoso (``MaxMemPoolSize`` 1 GB, as the README asks for ``trials``)."""
     _need_virtuoso()
-    with virtuoso_server(max_rows=MAX_ROWS) as server:
+    with virtuoso_server(max_rows=MAX_ROWS, sorted_rows=SORTED_ROWS) as server:
         yield server
 
 
@@ -115,6 +117,17 @@ def test_a_cut_answer_is_refused_and_pages_fetch_it(published: str) -> None:
         page(CATALOGUE["products"].bind({}), 10, 20)
     )
     assert len(paged.output.splitlines()) == 1 + len(local.rows) == 9
+
+
+def test_regression_pages_past_10000_rows_failed_on_virtuoso(published: str) -> None:
+    """Virtuoso sorts at most MaxSortedTopRows rows for a page, offset included (10,000 by
+    default, as many as ResultSetMaxRows: so the second page of a cut answer failed). The
+    error names the setting; with it raised, the page comes."""
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    past = page(everything, 10, SORTED_ROWS - 9)
+    with pytest.raises(EndpointError, match=r"Error SR353: .*raise it in \[Parameters\]"):
+        run_remote(published, past, retries=0)
+    assert len(run_remote(published, page(everything, 10, SORTED_ROWS - 10)).rows) == 10
 
 
 def test_the_servers_own_error_is_shown(published: str) -> None:

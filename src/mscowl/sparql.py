@@ -208,6 +208,7 @@ def run_remote(
             body = raw.read()
             break
         except (urllib.error.HTTPError, SPARQLWrapperException) as exc:
+            said = ""
             if isinstance(exc, urllib.error.HTTPError):
                 code, what = exc.code, f"HTTP {exc.code} {exc.reason}"
             else:
@@ -215,8 +216,9 @@ def run_remote(
                 code, what = _status(exc), text.splitlines()[0] if text else type(exc).__name__
                 said = server_message(text)
                 if said:
-                    what = f"{what.rstrip('. ')}; the server says: {said}"
-            retry = code >= 500  # the server's fault: perhaps transient
+                    what = f"{what.rstrip('. ')}; the server says: {said}{_advice(said)}"
+            # The server's fault, perhaps transient; unless it names an error in the query.
+            retry = code >= 500 and not _QUERY_ERROR.match(said)
             error: Exception = exc
         except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
@@ -263,8 +265,31 @@ def _refuse_partial_answer(where: str, headers: HTTPMessage, rows: int) -> None:
             f"{where}: the server returns at most {cap} rows (X-SPARQL-MaxRows; Virtuoso's "
             f"ResultSetMaxRows) and this answer has {rows}, so rows may be missing; raise the "
             f"server's limit, or fetch the answer in pages of fewer rows (--limit {cap - 1} "
-            "--offset 0, then --offset ...)"
+            f"--offset 0, then --offset {cap - 1} and so on; {_SORTED_PAGES})"
         )
+
+
+#: SQLSTATE classes (ISO/IEC 9075, ODBC) of errors in the query itself: data exception (22),
+#: syntax error (37), syntax error or access rule violation (42). Virtuoso names the state in
+#: every error, and answers the run-time ones with HTTP 500 ("Virtuoso 22023 Error SR353: ...");
+#: the same query fails the same way again, so it is not sent again.
+_QUERY_ERROR: Final = re.compile(r"Virtuoso (?:22|37|42)\w{3} Error ")
+#: Said wherever a page may go past Virtuoso's sorting limit: a cut answer, and SR353.
+_SORTED_PAGES: Final = (
+    "Virtuoso sorts at most MaxSortedTopRows rows (10,000 by default) for a page, its offset "
+    "included: raise it in [Parameters] of virtuoso.ini"
+)
+
+
+def _advice(said: str) -> str:
+    """The setting to change for a server error whose message names none, as a clause to add:
+    Virtuoso's SR353 (a page past ``MaxSortedTopRows``) suggests only smaller pages. Its SQ200
+    names ``MaxMemPoolSize`` itself.
+
+    >>> _advice("Virtuoso 22023 Error SR353: Sorted TOP clause specifies more then 10010 rows")[:41]
+    '; Virtuoso sorts at most MaxSortedTopRows'
+    """
+    return f"; {_SORTED_PAGES}" if " SR353:" in said else ""
 
 
 def server_message(text: str, limit: int = 300) -> str:
