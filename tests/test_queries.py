@@ -14,10 +14,13 @@ from conftest import ONTOLOGY, ROOT
 from mscowl.cli import main
 from mscowl.errors import InputError
 from mscowl.query import (
+    EndpointError,
+    ResultTable,
     SavedQuery,
     catalogue,
     catalogue_graph,
     example_name,
+    fetch,
     from_sparql_json,
     golden_text,
     page,
@@ -225,6 +228,37 @@ def test_pages_put_together_are_the_whole_answer(store: LocalStore) -> None:
     assert page(text, None, 0) == text  # nothing asked, nothing changed
 
 
+def test_pages_of_a_fixed_size_are_the_whole_answer(store: LocalStore) -> None:
+    text = CATALOGUE["products"].bind({})
+    whole = store.select(text).rows
+    asked: list[str] = []
+
+    def run(query: str) -> ResultTable:
+        asked.append(query.splitlines()[-1])
+        return store.select(query)
+
+    assert fetch(run, text, page_size=7).rows == whole and len(whole) == 28
+    assert asked[-2:] == ["LIMIT 7 OFFSET 21", "LIMIT 7 OFFSET 28"]  # the last page is empty
+    asked.clear()
+    assert fetch(run, text, limit=12, offset=5, page_size=10).rows == whole[5:17]
+    assert asked == ["LIMIT 10 OFFSET 5", "LIMIT 2 OFFSET 15"]
+    assert fetch(run, text, limit=12, offset=5).rows == whole[5:17]  # one request
+
+
+def test_pages_from_a_server_that_does_not_apply_limit_are_refused(store: LocalStore) -> None:
+    text = CATALOGUE["products"].bind({})
+    with pytest.raises(EndpointError, match="a page of 10 rows came back with 28"):
+        fetch(lambda _: store.select(text), text, page_size=10)
+
+
+def test_a_query_that_cannot_be_paged_is_refused_before_a_request() -> None:
+    def run(query: str) -> ResultTable:
+        raise AssertionError("no request should be made")
+
+    with pytest.raises(InputError, match="--offset needs a query with ORDER BY"):
+        fetch(run, "SELECT * WHERE { ?s ?p ?o }", page_size=10)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -252,6 +286,11 @@ def test_cli_pages_with_limit_and_offset() -> None:
     assert second.splitlines() == whole.splitlines()[:1] + whole.splitlines()[11:21]
     code, _, err = run("products", "--seeds", data, "--limit", "-1")
     assert code == 2 and "-1 is not in the range x>=0" in err
+    code, paged, err = run("products", "--seeds", data, "--format", "tsv", "--page-size", "9")
+    assert code == 0, err
+    assert paged == whole
+    code, _, err = run("products", "--seeds", data, "--page-size", "0")
+    assert code == 2 and "0 is not in the range x>=1" in err
 
 
 def test_sparql_json_answers_become_rdflib_terms_of_every_kind() -> None:

@@ -115,9 +115,9 @@ def test_the_servers_message_keeps_its_iris_and_loses_an_html_pages_tags() -> No
             "capped",  # Virtuoso's ResultSetMaxRows: rows may be missing, said in a header only
             "the server returns at most 2 rows (X-SPARQL-MaxRows; Virtuoso's ResultSetMaxRows) "
             "and this answer has 2, so rows may be missing; raise the server's limit, or fetch "
-            "the answer in pages of fewer rows (--limit 1 --offset 0, then --offset 1 and so "
-            "on; Virtuoso sorts at most MaxSortedTopRows rows (10,000 by default) for a page, "
-            "its offset included: raise it in [Parameters] of virtuoso.ini)",
+            "the answer in pages of fewer rows (--page-size 1; Virtuoso sorts at most "
+            "MaxSortedTopRows rows (10,000 by default) for a page, its offset included: raise "
+            "it in [Parameters] of virtuoso.ini)",
         ),
         (
             "anytime",  # Virtuoso out of time: what it found so far, said in a header only
@@ -175,9 +175,10 @@ def test_update_on_an_endpoint_needs_allow_update(endpoint: str, tmp_path) -> No
     refused = CliRunner().invoke(main, ["query", str(update), "--endpoint", endpoint])
     assert refused.exit_code == 2
     update_url = endpoint.replace("/query", "/update")
-    done = CliRunner().invoke(
-        main, ["query", str(update), "--endpoint", update_url, "--allow-update"]
-    )
+    allowed = ["query", str(update), "--endpoint", update_url, "--allow-update"]
+    paged = CliRunner().invoke(main, [*allowed, "--page-size", "5"])
+    assert paged.exit_code == 2 and "page SELECT queries only" in paged.output
+    done = CliRunner().invoke(main, allowed)
     assert done.exit_code == 0, done.output
     table = run_remote(endpoint, "SELECT ?o WHERE { <urn:mscowl:test> <urn:mscowl:p> ?o }")
     assert [str(row[0]) for row in table.rows] == ["loaded"]

@@ -103,7 +103,7 @@ def test_queries_with_credentials_answer_a_digest_challenge(
 
 def test_a_cut_answer_is_refused_and_pages_fetch_it(published: str) -> None:
     everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
-    with pytest.raises(EndpointError, match=f"at most {MAX_ROWS} rows.*--limit {MAX_ROWS - 1}"):
+    with pytest.raises(EndpointError, match=f"at most {MAX_ROWS} rows.*--page-size {MAX_ROWS - 1}"):
         run_remote(published, everything, retries=0)
     second_page = run_remote(published, page(everything, MAX_ROWS - 1, MAX_ROWS - 1), retries=0)
     assert len(second_page.rows) == MAX_ROWS - 1
@@ -117,6 +117,25 @@ def test_a_cut_answer_is_refused_and_pages_fetch_it(published: str) -> None:
         page(CATALOGUE["products"].bind({}), 10, 20)
     )
     assert len(paged.output.splitlines()) == 1 + len(local.rows) == 9
+
+
+def test_an_answer_longer_than_the_servers_cap_comes_whole_in_pages(
+    published: str, tmp_path: Path
+) -> None:
+    statements = tmp_path / "statements.rq"  # 175 rows: more than one answer, fewer than a sort
+    statements.write_text(
+        "SELECT ?statement ?reference WHERE { ?statement <https://w3id.org/mscowl/MSCO_0000914> "
+        "?reference } ORDER BY ?statement ?reference",
+        encoding="utf-8",
+    )
+    query = ["query", str(statements), "--format", "tsv"]
+    local = CliRunner().invoke(main, [*query, "--seeds", str(ROOT / "seeds")])
+    assert local.exit_code == 0 and len(local.output.splitlines()) == 1 + 175
+    remote = [*query, "--endpoint", published]
+    assert CliRunner().invoke(main, remote).exit_code == 2  # cut at MAX_ROWS
+    paged = CliRunner().invoke(main, [*remote, "--page-size", str(MAX_ROWS - 1)])
+    assert paged.exit_code == 0, paged.output
+    assert paged.output == local.output
 
 
 def test_regression_pages_past_10000_rows_failed_on_virtuoso(published: str) -> None:

@@ -19,6 +19,7 @@ from mscowl import __version__
 from mscowl.errors import CheckFailedError, InputError, InputProblemsError, MscowlError
 from mscowl.ontology import DEFAULT_ONTOLOGY
 from mscowl.query import FORMATS as QUERY_FORMATS
+from mscowl.query import ResultTable
 from mscowl.reports import FORMATS
 from mscowl.validate import ENGINES, LEVELS
 
@@ -347,6 +348,13 @@ def validate(
     default=0,
     help="Skip this many rows first (appends OFFSET; needs a query with ORDER BY).",
 )
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Fetch the answer in requests of this many rows (LIMIT and OFFSET, in the query's "
+    "ORDER BY), for servers that cap the rows of one answer.",
+)
 @click.option("--list", "list_queries", is_flag=True, help="Print the catalogue of saved queries.")
 @data_option
 @seeds_option
@@ -375,6 +383,7 @@ def query(
     fmt: str,
     limit: int | None,
     offset: int,
+    page_size: int | None,
     list_queries: bool,
     data: tuple[Path, ...],
     seeds: Path,
@@ -388,12 +397,12 @@ def query(
     """Run a saved query (NAME, or a path to an .rq file) and print its results.
 
     Parameters are bound as RDF terms, never pasted into the query text. --limit and --offset
-    fetch a large answer in pages (in the query's ORDER BY).
+    fetch one page of a large answer, --page-size all of it in pages (in the query's ORDER BY).
     """
     from mscowl.query import (
         catalogue,
         catalogue_graph,
-        page,
+        fetch,
         parse_params,
         query_form,
         render,
@@ -421,23 +430,24 @@ def query(
         raise InputError("this is a SPARQL Update; refused without --allow-update")
     if form not in ("SELECT", "UPDATE"):
         raise InputError(f"only SELECT queries (and updates) are supported; this is {form}")
-    if form == "UPDATE" and not endpoint:
-        raise InputError("an update needs --endpoint: the embedded store is rebuilt every run")
-    text = page(text, limit, offset)
+    from mscowl.sparql import open_local_store, run_remote
+
+    if form == "UPDATE":
+        if not endpoint:
+            raise InputError("an update needs --endpoint: the embedded store is rebuilt every run")
+        if limit is not None or offset or page_size:
+            raise InputError("--limit, --offset and --page-size page SELECT queries only")
+        run_remote(endpoint, text, timeout=timeout, retries=retries, update=True)
+        click.echo(f"update applied at {endpoint}")
+        return
+    run: Callable[[str], ResultTable]
     if endpoint:
-        from mscowl.sparql import run_remote
 
-        table = run_remote(
-            endpoint, text, timeout=timeout, retries=retries, update=form == "UPDATE"
-        )
-        if form == "UPDATE":
-            click.echo(f"update applied at {endpoint}")
-            return
+        def run(text: str) -> ResultTable:
+            return run_remote(endpoint, text, timeout=timeout, retries=retries)
     else:
-        from mscowl.sparql import open_local_store
-
-        table = open_local_store(*_local_data(data, seeds), ontology_path).select(text)
-    click.echo(render(table, fmt), nl=False)
+        run = open_local_store(*_local_data(data, seeds), ontology_path).select
+    click.echo(render(fetch(run, text, limit, offset, page_size), fmt), nl=False)
 
 
 @main.command()

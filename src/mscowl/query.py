@@ -23,7 +23,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -278,6 +278,44 @@ def page(text: str, limit: int | None, offset: int = 0) -> str:
         [f"OFFSET {offset}"] if offset else []
     )
     return text.rstrip() + "\n" + " ".join(clauses) + "\n"
+
+
+def fetch(
+    run: Callable[[str], ResultTable],
+    text: str,
+    limit: int | None = None,
+    offset: int = 0,
+    page_size: int | None = None,
+) -> ResultTable:
+    """The rows ``offset`` to ``offset + limit`` of a SELECT query's answer (all of it after
+    ``offset`` without a limit), in one request, or in requests of ``page_size`` rows each
+    until a page comes back short: for servers that return at most so many rows per answer
+    (Virtuoso's ``ResultSetMaxRows``). Paging needs the query's ``ORDER BY`` (see ``page``).
+
+    >>> from mscowl.sparql import LocalStore
+    >>> asked = []
+    >>> def run(text):
+    ...     asked.append(text.splitlines()[-1])
+    ...     return LocalStore().select(text)
+    >>> table = fetch(run, "SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 } } ORDER BY ?n", page_size=2)
+    >>> [str(n) for n, in table.rows], asked
+    (['1', '2', '3', '4', '5'], ['LIMIT 2', 'LIMIT 2 OFFSET 2', 'LIMIT 2 OFFSET 4'])
+    """
+    if page_size is None:
+        return run(page(text, limit, offset))
+    page(text, page_size, offset + page_size)  # what cannot be paged is refused before a request
+    rows: list[tuple[Node | None, ...]] = []
+    while True:
+        wanted = page_size if limit is None else min(page_size, limit - len(rows))
+        table = run(page(text, wanted, offset + len(rows)))
+        if len(table.rows) > wanted:
+            raise EndpointError(
+                f"a page of {wanted} rows came back with {len(table.rows)}: the server does not "
+                "apply LIMIT, so the pages cannot be put together"
+            )
+        rows.extend(table.rows)
+        if len(table.rows) < wanted or len(rows) == limit:
+            return ResultTable(table.columns, rows)
 
 
 # --------------------------------------------------------------------------------------------

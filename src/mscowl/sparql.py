@@ -264,8 +264,8 @@ def _refuse_partial_answer(where: str, headers: HTTPMessage, rows: int) -> None:
         raise EndpointError(
             f"{where}: the server returns at most {cap} rows (X-SPARQL-MaxRows; Virtuoso's "
             f"ResultSetMaxRows) and this answer has {rows}, so rows may be missing; raise the "
-            f"server's limit, or fetch the answer in pages of fewer rows (--limit {cap - 1} "
-            f"--offset 0, then --offset {cap - 1} and so on; {_SORTED_PAGES})"
+            f"server's limit, or fetch the answer in pages of fewer rows (--page-size "
+            f"{cap - 1}; {_SORTED_PAGES})"
         )
 
 
