@@ -447,7 +447,7 @@ def bench_virtuoso(nt: Path, repeat: int, embedded: dict[str, Any]) -> dict[str,
             "seconds": time.perf_counter() - started,
             "rc": loaded.returncode if loaded else None,
         }
-        # `repeat` runs, not five: Virtuoso takes seconds to compile each `trials` example.
+        # `repeat` runs, not five: Virtuoso takes seconds for each of the long answers.
         answers = _queries_on(f"{base}/sparql", repeat)
         result.update(_compared(answers, embedded))
     with virtuoso_server(**settings) as (base, _, _):

@@ -231,7 +231,7 @@ def virtuoso_binary() -> str | None:
 def virtuoso_server(
     max_rows: int = 10000,
     buffers: int = 2000,
-    memory_pool: int | None = 1_000_000_000,
+    memory_pool: int | None = None,
     sorted_rows: int | None = None,
 ) -> Iterator[tuple[str, int, Path]]:
     """Virtuoso Open Source (Debian virtuoso-opensource) with a new database in a temporary
@@ -240,7 +240,7 @@ def virtuoso_server(
     ``[SPARQL] ResultSetMaxRows``: the most rows one answer holds; ``buffers`` is
     ``NumberOfBuffers`` (8 kB pages of cache; Virtuoso's guide gives 170,000 for 2 GB of RAM);
     ``memory_pool`` is ``MaxMemPoolSize`` in bytes, which the SQL compiler may use for one query
-    (``trials`` needs more than the 400 MB Virtuoso takes when it is not set; None: not set);
+    (None: not set, 400 MB);
     ``sorted_rows`` is ``MaxSortedTopRows``, the most rows sorted for one page, offset included
     (None: not set, 10,000)."""
     import tempfile

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -161,6 +163,58 @@ def test_unknown_and_missing_parameters(store: LocalStore) -> None:
 def test_query_file_must_declare_its_parameter_slot() -> None:
     with pytest.raises(InputError, match="needs 'VALUES \\?_x \\{ UNDEF \\}' in the query"):
         SavedQuery.parse("q", "#+ params: [{name: x}]\nSELECT * WHERE { ?s ?p ?o }")
+
+
+# --------------------------------------------------------------------------------------------
+# Blocks of a parameter (#if ?_x ... #endif), left out when it has no value
+
+#: The lines that open and close a block.
+MARKERS = re.compile(r"^[ \t]*(#if \?_\w+|#endif)[ \t]*\n", re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("query", "params"), EXAMPLES, ids=[example_name(q, p) for q, p in EXAMPLES]
+)
+def test_blocks_left_out_do_not_change_an_answer(
+    store: LocalStore, query: SavedQuery, params: dict[str, str]
+) -> None:
+    """A block may hold only what does nothing without its parameter: the text as written, with
+    every block kept, gives the same answer as the text mscowl binds."""
+    as_written = dataclasses.replace(query, blocks=())
+    expected = golden_text(store.select(as_written.bind(params)))
+    assert golden_text(store.select(query.bind(params))) == expected
+
+
+def test_blocks_of_parameters_not_given_are_left_out() -> None:
+    trials = CATALOGUE["trials"]
+    assert len(trials.blocks) == 9
+    unfiltered = trials.bind({})
+    assert not re.search(r"\?_\w\w", unfiltered)  # no parameter left (the comment has ?_x)
+    assert not MARKERS.search(unfiltered)
+    by_source = trials.bind({"source": "bone marrow"})
+    assert 'VALUES ?_source { "bone marrow" }' in by_source and "?_cancer" not in by_source
+    assert not MARKERS.search(by_source)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "#if ?_x\n  #if ?_x\n#endif",
+            r"q.rq:3: '#if \?_x' inside the block of '#if \?_x' \(line 2\)",
+        ),
+        (
+            "#if ?_y\n#endif",
+            r"q.rq:2: '#if \?_y' names no parameter of the query; its parameters: x",
+        ),
+        ("#endif", r"q.rq:2: '#endif' without an '#if \?_name' before it"),
+        ("#if ?_x\n", r"q.rq:2: '#if \?_x' has no '#endif'"),
+    ],
+)
+def test_badly_written_blocks_are_refused_with_their_line(body: str, message: str) -> None:
+    text = f"#+ params: [{{name: x}}]\n{body}\nSELECT * WHERE {{ VALUES ?_x {{ UNDEF }} }}"
+    with pytest.raises(InputError, match=message):
+        SavedQuery.parse("q", text, Path("q.rq"))
 
 
 # --------------------------------------------------------------------------------------------

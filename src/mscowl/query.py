@@ -8,6 +8,9 @@ whose answers are kept as golden results in ``queries/expected/``).
 A parameter ``p`` appears in the query as ``VALUES ?_p { UNDEF }``. Binding replaces ``UNDEF``
 by one RDF term, written by rdflib (IRIs checked, literals escaped), so a value can never change
 the query around it; an unbound parameter stays ``UNDEF`` and the query treats it as "any".
+Lines between ``#if ?_p`` and ``#endif`` are left out when ``p`` has no value: the parts that
+do nothing without it (a filter that keeps every row), which the text as written, run by any
+tool, evaluates as "any" and an engine that plans the whole query (Virtuoso) need not see.
 Parameter types: ``term`` (a CURIE or IRI becomes an IRI, anything else a string literal, so
 queries can match an entity or its label), ``iri``, ``string``, ``integer``.
 
@@ -102,6 +105,9 @@ class SavedQuery:
     columns: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     examples: tuple[Mapping[str, str], ...] = ()
+    #: The ``#if ?_p`` ... ``#endif`` blocks: (parameter, line of ``#if``, line of ``#endif``),
+    #: counted from 0.
+    blocks: tuple[tuple[str, int, int], ...] = ()
 
     @classmethod
     def parse(cls, name: str, text: str, path: Path | None = None) -> SavedQuery:
@@ -151,6 +157,7 @@ class SavedQuery:
             columns=tuple(meta.get("columns") or ()),
             tags=tuple(meta.get("tags") or ()),
             examples=examples,
+            blocks=_optional_blocks(text, [p.name for p in params], where),
         )
 
     @classmethod
@@ -171,9 +178,10 @@ class SavedQuery:
                 f"query '{self.name}' has no parameter {', '.join(unknown)}; "
                 f"its parameters: {known}"
             )
-        text = self.text
+        given = {p.name: values.get(p.name, p.default) for p in self.params}
+        text = self._without_blocks_of({name for name, value in given.items() if value is None})
         for param in self.params:
-            value = values.get(param.name, param.default)
+            value = given[param.name]
             if value is None:
                 if param.required:
                     raise InputError(
@@ -184,9 +192,62 @@ class SavedQuery:
             text = text.replace(_slot(param.name), f"VALUES ?_{param.name} {{ {term.n3()} }}")
         return text
 
+    def _without_blocks_of(self, unbound: set[str]) -> str:
+        """The text without its ``#if`` and ``#endif`` lines, and without the lines between
+        them when the parameter is unbound."""
+        if not self.blocks:
+            return self.text
+        left_out: set[int] = set()
+        for name, first, last in self.blocks:
+            left_out.update(range(first, last + 1) if name in unbound else (first, last))
+        lines = self.text.splitlines(keepends=True)
+        return "".join(line for number, line in enumerate(lines) if number not in left_out)
+
 
 def _slot(name: str) -> str:
     return f"VALUES ?_{name} {{ UNDEF }}"
+
+
+_BLOCK_START: Final = re.compile(r"#if \?_(\w+)")
+_BLOCK_END: Final = "#endif"
+
+
+def _optional_blocks(text: str, params: list[str], where: str) -> tuple[tuple[str, int, int], ...]:
+    r"""The ``#if ?_p`` ... ``#endif`` blocks of a query, each a line of its own, not nested,
+    and naming a declared parameter; an InputError with the line number otherwise.
+
+    >>> text = "SELECT * WHERE {\n  #if ?_kind\n  ?s a ?_kind .\n  #endif\n}"
+    >>> _optional_blocks(text, ["kind"], "q.rq")
+    (('kind', 1, 3),)
+    """
+    blocks: list[tuple[str, int, int]] = []
+    opened: tuple[str, int] | None = None
+    for number, line in enumerate(text.splitlines()):
+        stripped = line.strip()
+        start = _BLOCK_START.fullmatch(stripped)
+        origin = Origin(where, row=number + 1)
+        if start:
+            if opened:
+                raise InputError(
+                    f"'{stripped}' inside the block of '#if ?_{opened[0]}' (line {opened[1] + 1}); "
+                    "blocks do not nest",
+                    origin,
+                )
+            if start[1] not in params:
+                raise InputError(
+                    f"'{stripped}' names no parameter of the query; its parameters: "
+                    f"{', '.join(params) or 'none'}",
+                    origin,
+                )
+            opened = (start[1], number)
+        elif stripped == _BLOCK_END:
+            if not opened:
+                raise InputError("'#endif' without an '#if ?_name' before it", origin)
+            blocks.append((opened[0], opened[1], number))
+            opened = None
+    if opened:
+        raise InputError(f"'#if ?_{opened[0]}' has no '#endif'", Origin(where, row=opened[1] + 1))
+    return tuple(blocks)
 
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
