@@ -138,6 +138,7 @@ class _Misbehaving(BaseHTTPRequestHandler):
 
     do_GET = _answer  # noqa: N815 - the names http.server dispatches to
     do_POST = _answer  # noqa: N815
+    do_PUT = _answer  # noqa: N815
 
 
 @contextmanager

@@ -169,7 +169,7 @@ def test_query_file_must_declare_its_parameter_slot() -> None:
 # Blocks of a parameter (#if ?_x ... #endif), left out when it has no value
 
 #: The lines that open and close a block.
-MARKERS = re.compile(r"^[ \t]*(#if \?_\w+|#endif)[ \t]*\n", re.MULTILINE)
+MARKERS = re.compile(r"^[ \t]*(#if \?_\w+|#ifnot \?_\w+|#endif)[ \t]*\n", re.MULTILINE)
 
 
 @pytest.mark.parametrize(
@@ -185,30 +185,37 @@ def test_blocks_left_out_do_not_change_an_answer(
     assert golden_text(store.select(query.bind(params))) == expected
 
 
-def test_blocks_of_parameters_not_given_are_left_out() -> None:
+def test_blocks_left_out_for_the_values_given() -> None:
     trials = CATALOGUE["trials"]
-    assert len(trials.blocks) == 9
+    assert len(trials.blocks) == 14  # five filters and their unused branches; kind, phase x2
     unfiltered = trials.bind({})
     assert not re.search(r"\?_\w\w", unfiltered)  # no parameter left (the comment has ?_x)
     assert not MARKERS.search(unfiltered)
     by_source = trials.bind({"source": "bone marrow"})
     assert 'VALUES ?_source { "bone marrow" }' in by_source and "?_cancer" not in by_source
+    assert "!BOUND(?_source)" not in by_source  # the branch for no source: no row here
     assert not MARKERS.search(by_source)
+
+
+def test_blocks_nest() -> None:
+    head = "#+ params: [{name: x}]\nSELECT * WHERE {\n"
+    text = head + "#if ?_x\n#ifnot ?_x\n?a ?b ?c .\n#endif\nVALUES ?_x { UNDEF }\n#endif\n}"
+    query = SavedQuery.parse("q", text)
+    assert query.blocks == (("x", True, 2, 7), ("x", False, 3, 5))
+    assert query.bind({"x": "y"}) == head + 'VALUES ?_x { "y" }\n}'
+    assert query.bind({}) == head + "}"
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     [
         (
-            "#if ?_x\n  #if ?_x\n#endif",
-            r"q.rq:3: '#if \?_x' inside the block of '#if \?_x' \(line 2\)",
-        ),
-        (
             "#if ?_y\n#endif",
             r"q.rq:2: '#if \?_y' names no parameter of the query; its parameters: x",
         ),
         ("#endif", r"q.rq:2: '#endif' without an '#if \?_name' before it"),
         ("#if ?_x\n", r"q.rq:2: '#if \?_x' has no '#endif'"),
+        ("#if ?_x\n#endif\n#ifnot ?_x", r"q.rq:4: '#ifnot \?_x' has no '#endif'"),
     ],
 )
 def test_badly_written_blocks_are_refused_with_their_line(body: str, message: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ONTOLOGY, ROOT, required
+from mscowl import sparql
 from mscowl.build import build_knowledge_graph
 from mscowl.cli import main
 from mscowl.ontology import load_ontology
@@ -143,6 +144,15 @@ def test_timeout() -> None:
         code, lines = one_line_error(url, "--timeout", "1", "--retries", "0")
     assert code == 2
     assert lines == [f"mscowl: error: endpoint {url}: no answer within 1 s"]
+
+
+def test_a_graph_store_that_does_not_answer_is_reported_with_the_bulk_loader_road() -> None:
+    with misbehaving_endpoint("slow") as (url, _), pytest.raises(EndpointError) as caught:
+        sparql.put_graph(url, None, b"<urn:a> <urn:b> <urn:c> .\n", timeout=1)
+    assert str(caught.value) == (
+        f"graph store {url}: no answer within 1 s; for a large graph, load the N-Triples with "
+        "the server's bulk loader instead (README, mscowl publish)"
+    )
 
 
 def test_credentials_are_sent_and_never_printed(monkeypatch: pytest.MonkeyPatch) -> None:

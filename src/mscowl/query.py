@@ -8,9 +8,11 @@ whose answers are kept as golden results in ``queries/expected/``).
 A parameter ``p`` appears in the query as ``VALUES ?_p { UNDEF }``. Binding replaces ``UNDEF``
 by one RDF term, written by rdflib (IRIs checked, literals escaped), so a value can never change
 the query around it; an unbound parameter stays ``UNDEF`` and the query treats it as "any".
-Lines between ``#if ?_p`` and ``#endif`` are left out when ``p`` has no value: the parts that
-do nothing without it (a filter that keeps every row), which the text as written, run by any
-tool, evaluates as "any" and an engine that plans the whole query (Virtuoso) need not see.
+Lines between ``#if ?_p`` and ``#endif`` are left out when ``p`` has no value, and lines between
+``#ifnot ?_p`` and ``#endif`` when it has one; blocks may nest. They mark what does nothing in
+that case (a filter that then keeps every row, a branch that then gives no row): the text as
+written, run by any tool, gives the same answers, but an engine that plans the whole query
+(Virtuoso) need not see those parts.
 Parameter types: ``term`` (a CURIE or IRI becomes an IRI, anything else a string literal, so
 queries can match an entity or its label), ``iri``, ``string``, ``integer``.
 
@@ -105,9 +107,9 @@ class SavedQuery:
     columns: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     examples: tuple[Mapping[str, str], ...] = ()
-    #: The ``#if ?_p`` ... ``#endif`` blocks: (parameter, line of ``#if``, line of ``#endif``),
-    #: counted from 0.
-    blocks: tuple[tuple[str, int, int], ...] = ()
+    #: The ``#if ?_p`` and ``#ifnot ?_p`` ... ``#endif`` blocks: (parameter, whether the lines
+    #: are kept when it has a value, line of ``#if``, line of ``#endif``), counted from 0.
+    blocks: tuple[tuple[str, bool, int, int], ...] = ()
 
     @classmethod
     def parse(cls, name: str, text: str, path: Path | None = None) -> SavedQuery:
@@ -179,7 +181,7 @@ class SavedQuery:
                 f"its parameters: {known}"
             )
         given = {p.name: values.get(p.name, p.default) for p in self.params}
-        text = self._without_blocks_of({name for name, value in given.items() if value is None})
+        text = self._without_blocks_of({name for name, value in given.items() if value is not None})
         for param in self.params:
             value = given[param.name]
             if value is None:
@@ -192,14 +194,15 @@ class SavedQuery:
             text = text.replace(_slot(param.name), f"VALUES ?_{param.name} {{ {term.n3()} }}")
         return text
 
-    def _without_blocks_of(self, unbound: set[str]) -> str:
-        """The text without its ``#if`` and ``#endif`` lines, and without the lines between
-        them when the parameter is unbound."""
+    def _without_blocks_of(self, bound: set[str]) -> str:
+        """The text without its block markers, and without the lines of each block whose
+        parameter is not given (``#if``) or given (``#ifnot``)."""
         if not self.blocks:
             return self.text
         left_out: set[int] = set()
-        for name, first, last in self.blocks:
-            left_out.update(range(first, last + 1) if name in unbound else (first, last))
+        for name, kept_when_given, first, last in self.blocks:
+            kept = (name in bound) == kept_when_given
+            left_out.update((first, last) if kept else range(first, last + 1))
         lines = self.text.splitlines(keepends=True)
         return "".join(line for number, line in enumerate(lines) if number not in left_out)
 
@@ -208,46 +211,44 @@ def _slot(name: str) -> str:
     return f"VALUES ?_{name} {{ UNDEF }}"
 
 
-_BLOCK_START: Final = re.compile(r"#if \?_(\w+)")
+_BLOCK_START: Final = re.compile(r"#(if|ifnot) \?_(\w+)")
 _BLOCK_END: Final = "#endif"
 
 
-def _optional_blocks(text: str, params: list[str], where: str) -> tuple[tuple[str, int, int], ...]:
-    r"""The ``#if ?_p`` ... ``#endif`` blocks of a query, each a line of its own, not nested,
-    and naming a declared parameter; an InputError with the line number otherwise.
+def _optional_blocks(
+    text: str, params: list[str], where: str
+) -> tuple[tuple[str, bool, int, int], ...]:
+    r"""The ``#if ?_p`` and ``#ifnot ?_p`` ... ``#endif`` blocks of a query, each marker a line
+    of its own and naming a declared parameter; an InputError with the line number otherwise.
 
     >>> text = "SELECT * WHERE {\n  #if ?_kind\n  ?s a ?_kind .\n  #endif\n}"
     >>> _optional_blocks(text, ["kind"], "q.rq")
-    (('kind', 1, 3),)
+    (('kind', True, 1, 3),)
     """
-    blocks: list[tuple[str, int, int]] = []
-    opened: tuple[str, int] | None = None
+    blocks: list[tuple[str, bool, int, int]] = []
+    opened: list[tuple[str, bool, int]] = []
     for number, line in enumerate(text.splitlines()):
         stripped = line.strip()
         start = _BLOCK_START.fullmatch(stripped)
         origin = Origin(where, row=number + 1)
         if start:
-            if opened:
-                raise InputError(
-                    f"'{stripped}' inside the block of '#if ?_{opened[0]}' (line {opened[1] + 1}); "
-                    "blocks do not nest",
-                    origin,
-                )
-            if start[1] not in params:
+            if start[2] not in params:
                 raise InputError(
                     f"'{stripped}' names no parameter of the query; its parameters: "
                     f"{', '.join(params) or 'none'}",
                     origin,
                 )
-            opened = (start[1], number)
+            opened.append((start[2], start[1] == "if", number))
         elif stripped == _BLOCK_END:
             if not opened:
                 raise InputError("'#endif' without an '#if ?_name' before it", origin)
-            blocks.append((opened[0], opened[1], number))
-            opened = None
+            name, kept_when_given, first = opened.pop()
+            blocks.append((name, kept_when_given, first, number))
     if opened:
-        raise InputError(f"'#if ?_{opened[0]}' has no '#endif'", Origin(where, row=opened[1] + 1))
-    return tuple(blocks)
+        name, kept_when_given, first = opened[-1]
+        marker = "#if" if kept_when_given else "#ifnot"
+        raise InputError(f"'{marker} ?_{name}' has no '#endif'", Origin(where, row=first + 1))
+    return tuple(sorted(blocks, key=lambda block: block[2]))
 
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
