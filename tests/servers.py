@@ -232,7 +232,6 @@ def virtuoso_binary() -> str | None:
 def virtuoso_server(
     max_rows: int = 10000,
     buffers: int = 2000,
-    memory_pool: int | None = None,
     sorted_rows: int | None = None,
 ) -> Iterator[tuple[str, int, Path]]:
     """Virtuoso Open Source (Debian virtuoso-opensource) with a new database in a temporary
@@ -240,8 +239,6 @@ def virtuoso_server(
     loader may read). A new database has the user dba with password dba. ``max_rows`` is
     ``[SPARQL] ResultSetMaxRows``: the most rows one answer holds; ``buffers`` is
     ``NumberOfBuffers`` (8 kB pages of cache; Virtuoso's guide gives 170,000 for 2 GB of RAM);
-    ``memory_pool`` is ``MaxMemPoolSize`` in bytes, which the SQL compiler may use for one query
-    (None: not set, 400 MB);
     ``sorted_rows`` is ``MaxSortedTopRows``, the most rows sorted for one page, offset included
     (None: not set, 10,000)."""
     import tempfile
@@ -270,7 +267,6 @@ DisableUnixSocket = 1
 DirsAllowed = {loadable}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {buffers * 3 // 4}
-{f"MaxMemPoolSize = {memory_pool}" if memory_pool else ""}
 {f"MaxSortedTopRows = {sorted_rows}" if sorted_rows else ""}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
