@@ -13,7 +13,8 @@ from mscowl.terms import TermRegistry
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "msc-cancer.ttl"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = ROOT.parent / "shared"
+#: The term check the project runs on its own files (a copy of the verified-term checker).
+VERIFY_TERMS = ROOT / "tools" / "verify_terms.py"
 
 
 def required(variable: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDFS, URIRef
 
-from conftest import ROOT, SHARED
+from conftest import FIXTURES, ROOT, VERIFY_TERMS
 from mscowl.namespaces import compress
 from mscowl.ontology import LoadedOntology
 from mscowl.qc import VERIFIED_PREFIXES
@@ -43,12 +44,9 @@ def test_every_reused_iri_and_label_in_the_ontology_is_verified(
     assert checked > 400
 
 
-@pytest.mark.skipif(
-    not (SHARED / "tools" / "verify_terms.py").is_file(), reason="shared/ not beside the repo"
-)
-def test_shared_verify_terms_finds_no_problem_in_the_ontology() -> None:
+def test_verify_terms_finds_no_problem_in_the_ontology_shapes_seeds_and_queries() -> None:
     result = subprocess.run(
-        [sys.executable, str(SHARED / "tools" / "verify_terms.py"), "ontology"],
+        [sys.executable, str(VERIFY_TERMS), "ontology", "shapes", "seeds", "queries"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -58,12 +56,18 @@ def test_shared_verify_terms_finds_no_problem_in_the_ontology() -> None:
     assert "unverified: 0; label mismatches: 0; deprecated upstream: 0" in result.stdout
 
 
-@pytest.mark.skipif(
-    not (SHARED / "reference" / "terms.tsv").is_file(), reason="shared/ not beside the repo"
-)
-def test_shipped_reference_table_is_the_shared_one() -> None:
-    shipped = default_reference_path().read_text(encoding="utf-8")
-    assert shipped == (SHARED / "reference" / "terms.tsv").read_text(encoding="utf-8")
+def test_copied_reference_tables_are_the_bytes_their_provenance_names() -> None:
+    """Each copy of the verified reference data carries the checksum of its source: a copy
+    edited by hand (or copied again without updating its provenance) fails here."""
+    provenance = (FIXTURES / "reference" / "README.md").read_text(encoding="utf-8")
+    rows = [
+        [cell.strip().strip("`") for cell in line.split("|")[1:-1]]
+        for line in provenance.splitlines()
+        if line.startswith("| `")
+    ]
+    assert len(rows) == 2
+    for copy, _, checksum, _ in rows:
+        assert hashlib.sha256((ROOT / copy).read_bytes()).hexdigest() == checksum, copy
 
 
 def test_status_through_the_cached_index(registry: TermRegistry) -> None:
