@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from conftest import ROOT
+from mscowl.sheets import Table
 
 SEEDS = ROOT / "seeds"
 
@@ -31,3 +33,22 @@ def set_cell(seeds: Path, file: str, row_id: str, column: str, value: str) -> in
             path.write_text(out.getvalue(), encoding="utf-8")
             return number
     raise KeyError(row_id)
+
+
+def plain_workbook(tables: Iterable[tuple[str, Table]], path: Path) -> None:
+    """Sheets as a bare .xlsx, every cell as text (no dropdowns, no README sheet): the input of
+    the reader's tests, where `mscowl workbook` would add what they do not test."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for sheet in list(workbook.worksheets):
+        workbook.remove(sheet)
+    for name, table in tables:
+        sheet = workbook.create_sheet(title=name)
+        sheet.append(table.header)
+        for row in table.rows:
+            sheet.append([row[column] for column in table.header])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                cell.data_type = "s"
+    workbook.save(path)

@@ -21,14 +21,14 @@ from mscowl.build import (
     build_graph,
     load_tables,
     serialise,
-    write_outputs,
 )
 from mscowl.cli import main
 from mscowl.errors import Origin, OutputError
 from mscowl.mapping import Mapping
 from mscowl.namespaces import expand
+from mscowl.outputs import MARKER, write_outputs
 from mscowl.serialize import turtle_chunks
-from mscowl.sheets import write_workbook
+from mscowl.workbook import write_workbook
 from seedtools import SEEDS, copy_seeds
 
 TRIALS_TSV = FIXTURES / "reference" / "trials.tsv"
@@ -53,7 +53,9 @@ def kg(built: Path) -> Graph:
 
 
 def test_build_writes_turtle_ntriples_and_origin_index(built: Path) -> None:
-    assert sorted(p.name for p in built.iterdir()) == sorted([TURTLE, NTRIPLES, ORIGIN_INDEX])
+    assert sorted(p.name for p in built.iterdir()) == sorted(
+        [MARKER, TURTLE, NTRIPLES, ORIGIN_INDEX]
+    )
     turtle = Graph().parse(built / TURTLE)
     ntriples = Graph().parse(built / NTRIPLES)
     assert len(turtle) == len(ntriples) > 1000
@@ -273,9 +275,9 @@ def test_build_api_collects_problems_and_write_outputs_is_atomic(tmp_path: Path)
     assert problems == []
     kg = build_graph(tables, mapping, TermChecker.for_ontology(ROOT / "ontology/msc-cancer.ttl"))
     out = tmp_path / "out"
-    write_outputs(serialise(kg), out)
+    write_outputs(serialise(kg), out, "build")
     first = (out / TURTLE).read_bytes()
-    write_outputs({TURTLE: b"new"}, out)
+    write_outputs({TURTLE: b"new"}, out, "build")
     assert (out / TURTLE).read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert first
@@ -287,7 +289,7 @@ def test_write_outputs_names_a_file_that_cannot_be_written_and_keeps_the_old_out
     """The writers after the first run in a forked process: their failures still reach the
     caller, named, as the main process's own do, and the previous output stays."""
     out = tmp_path / "out"
-    write_outputs({TURTLE: b"old"}, out)
+    write_outputs({TURTLE: b"old"}, out, "build")
 
     def fine(fh: TextIO) -> None:
         fh.write("new")
@@ -304,13 +306,13 @@ def test_write_outputs_names_a_file_that_cannot_be_written_and_keeps_the_old_out
         ({TURTLE: fine, NTRIPLES: fine, ORIGIN_INDEX: broken}, "tsv: ValueError: a bug"),
     ]:
         with pytest.raises(OutputError, match=expected) as caught:
-            write_outputs(files, out)
+            write_outputs(files, out, "build")
         assert caught.value.exit_code == 3
         assert caught.value.origin == Origin(str(out.resolve()))
-        assert sorted(p.name for p in out.iterdir()) == [TURTLE]
+        assert sorted(p.name for p in out.iterdir()) == [MARKER, TURTLE]
         assert (out / TURTLE).read_bytes() == b"old"
         assert [p.name for p in tmp_path.iterdir()] == ["out"]
-    write_outputs({TURTLE: fine, NTRIPLES: fine, ORIGIN_INDEX: fine}, out)
+    write_outputs({TURTLE: fine, NTRIPLES: fine, ORIGIN_INDEX: fine}, out, "build")
     assert [(out / name).read_text() for name in (TURTLE, NTRIPLES, ORIGIN_INDEX)] == ["new"] * 3
 
 
@@ -321,13 +323,17 @@ def test_turtle_chunks_write_a_repeated_triple_once() -> None:
     assert once.count('"1"') == 1
 
 
-def test_workbook_round_trip_keeps_every_cell(tmp_path: Path) -> None:
+def test_workbook_round_trip_keeps_every_row_and_cell_that_is_not_a_term(tmp_path: Path) -> None:
     mapping = Mapping.load(SEEDS / "mapping.toml")
     tables, _ = load_tables(SEEDS, mapping)
     path = tmp_path / "w.xlsx"
-    write_workbook(((n, tables[n]) for n in mapping.sheets), path)
+    write_workbook(tables, mapping, ROOT / "ontology" / "msc-cancer.ttl", path)
     again, problems = load_tables(path, mapping)
     assert problems == []
     for name, table in tables.items():
-        assert [r.cells for r in again[name].rows] == [r.cells for r in table.rows]
+        terms = {c for c, m in mapping.sheets[name].columns.items() if m.type == "curie"}
+        plain = [{k: v for k, v in r.cells.items() if k not in terms} for r in table.rows]
+        assert [
+            {k: v for k, v in r.cells.items() if k not in terms} for r in again[name].rows
+        ] == plain
         assert [r.number for r in again[name].rows] == [r.number for r in table.rows]

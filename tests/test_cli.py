@@ -41,7 +41,9 @@ def test_qc_on_a_broken_ontology_exits_1(tmp_path: Path) -> None:
 def test_qc_on_a_missing_file_exits_2() -> None:
     code, _, err = run("qc", "--ontology", "no/such/file.ttl", "--no-reasoner", "--no-owlapi")
     assert code == 2
-    assert err.strip() == "mscowl: error: no/such/file.ttl: file not found"
+    assert err.strip() == (
+        "mscowl: error: --ontology no/such/file.ttl: no such file or folder; expected a file"
+    )
 
 
 def test_qc_on_invalid_turtle_exits_2(tmp_path: Path) -> None:

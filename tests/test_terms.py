@@ -14,7 +14,7 @@ from conftest import FIXTURES, ROOT, VERIFY_TERMS
 from mscowl.namespaces import compress
 from mscowl.ontology import LoadedOntology
 from mscowl.qc import VERIFIED_PREFIXES
-from mscowl.terms import TermRegistry, _cxg_index, cxg_package_version, default_reference_path
+from mscowl.terms import TermRegistry, _cxg_index, cxg_package_version
 
 
 def test_registry_knows_verified_terms_and_refuses_invented_ones(registry: TermRegistry) -> None:

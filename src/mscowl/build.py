@@ -15,23 +15,21 @@ build stays untouched.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
-from collections.abc import Mapping as MappingABC
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, TextIO
+from typing import Final
 
 from rdflib import RDF, Graph
 
-from mscowl.errors import InputError, InputProblemsError, Origin, OutputError
+from mscowl.errors import InputError, InputProblemsError, Origin
 from mscowl.gcpause import paused_gc
-from mscowl.mapping import Mapping, SheetMap
+from mscowl.mapping import LABELLED_CURIE, Mapping, SheetMap
 from mscowl.namespaces import BASE, PREFIXES, compress, is_own
 from mscowl.origins import OriginIndex, index_lines
+from mscowl.outputs import Writer
+from mscowl.pipeline import Seeds
 from mscowl.serialize import nt_term, turtle_chunks
 from mscowl.sheets import Row, Table, read_seeds
 from mscowl.shipped import MAPPING
@@ -55,6 +53,8 @@ class KnowledgeGraph:
     subjects: dict[str, Origin] = field(default_factory=dict)
     namespaces: dict[str, str] = field(default_factory=dict)
     rows_per_sheet: dict[str, int] = field(default_factory=dict)
+    #: Terms given as "label (CURIE)" (a workbook's dropdown values): (term, label) → first cell.
+    stated_labels: dict[tuple[str, str], Origin] = field(default_factory=dict)
 
     def add(self, triple: Triple, origin: Origin) -> None:
         self.triples.setdefault(triple, origin)
@@ -108,16 +108,35 @@ _USED_PREFIXES: Final = {
 class TermChecker:
     """Checks that every CURIE in a cell is a real term: upstream, or declared by the ontology."""
 
-    def __init__(self, registry: TermRegistry, own_terms: Iterable[str]) -> None:
+    def __init__(
+        self, registry: TermRegistry, own_terms: Iterable[str], ontology: Path | None = None
+    ) -> None:
         self.registry = registry
         self.own_terms = frozenset(own_terms)
+        self.ontology = ontology
+        self._labels: dict[str, set[str]] | None = None
 
     @classmethod
     def for_ontology(cls, ontology: Path, registry: TermRegistry | None = None) -> TermChecker:
         from mscowl.ontology import subject_iris
 
         own = {iri for iri in subject_iris(ontology) if is_own(iri)}
-        return cls(registry or TermRegistry(), own)
+        return cls(registry or TermRegistry(), own, ontology)
+
+    def label_problem(self, iri: str, label: str) -> str | None:
+        """Why ``label (CURIE)`` names another term than its label says, or ``None``."""
+        if self._labels is None:
+            from mscowl.ontology import closure_labels
+
+            self._labels = closure_labels(self.ontology) if self.ontology else {}
+        curie = compress(iri) or iri
+        known = self._labels.get(iri, set()) | self.registry.labels(curie)
+        if not known or label in known:
+            return None
+        return (
+            f"found '{label} ({curie})', but the label of {curie} is '{sorted(known)[0]}'; "
+            "expected the term's own label (or the CURIE alone)"
+        )
 
     def problem(self, iri: str) -> str | None:
         """Why ``iri`` is not acceptable, or ``None`` when it is."""
@@ -142,14 +161,17 @@ class TermChecker:
         return None
 
 
-def load_tables(seeds: Path, mapping: Mapping) -> tuple[dict[str, Table], list[InputError]]:
-    """Read the sheets of a seeds directory or workbook.
+def load_tables(
+    seeds: Path, mapping: Mapping, shown_as: str | None = None
+) -> tuple[dict[str, Table], list[InputError]]:
+    """Read the sheets of a seeds directory or workbook (origins name the folder ``shown_as``
+    instead of its path, when given).
 
     Returns the sheets that were read and every problem found: unreadable sheets, sheets the
     mapping expects but the input lacks, and sheets (or CSV files) the mapping does not know.
     """
     files = {name: sheet.file for name, sheet in mapping.sheets.items()}
-    tables, problems = read_seeds(seeds, mapping.sheets, files)
+    tables, problems = read_seeds(seeds, mapping.sheets, files, shown_as)
     if seeds.is_dir():
         known = {sheet.file for sheet in mapping.sheets.values()}
         for path in sorted(seeds.iterdir()):
@@ -158,7 +180,7 @@ def load_tables(seeds: Path, mapping: Mapping) -> tuple[dict[str, Table], list[I
                     InputError(
                         f"the file is not a sheet of the mapping; expected one of: "
                         f"{', '.join(sorted(known))}",
-                        Origin(str(path)),
+                        Origin(f"{shown_as}/{path.name}" if shown_as else str(path)),
                     )
                 )
     else:
@@ -220,6 +242,10 @@ def build_graph(
         kg.add((subject, prop, f"<{target}>"), origin)
     if checker is not None:
         problems.extend(_check_terms(kg, checker))
+        for (term, label), origin in kg.stated_labels.items():
+            message = checker.label_problem(term[1:-1], label)
+            if message:
+                problems.append(InputError(message, origin))
     if problems:
         raise InputProblemsError(problems)
     return kg
@@ -338,6 +364,10 @@ def _map_row(
                     continue
                 if column.type != "string":  # repeated codes and CURIEs: convert once
                     converted[key] = term
+                if column.type == "curie" and value.endswith(")"):
+                    labelled = LABELLED_CURIE.fullmatch(value)
+                    if labelled:
+                        kg.stated_labels.setdefault((term, labelled.group(1)), origin)
             if property_term is None:
                 continue
             if column.type == "ref":
@@ -370,20 +400,21 @@ Progress = Callable[[int], AbstractContextManager[Callable[[], None] | None]]
 
 
 def build_knowledge_graph(
-    seeds: Path,
+    seeds: Path | Seeds,
     mapping_path: Path | None = None,
     ontology: Path | None = None,
     registry: TermRegistry | None = None,
     progress: Progress | None = None,
 ) -> KnowledgeGraph:
-    """Read, check and map the seeds (a directory or a workbook) in one call.
+    """Read, check and map the seeds (a directory or a workbook, or :class:`Seeds`) in one call.
 
     With ``ontology``, every CURIE is checked against the verified releases and the ontology.
     ``progress`` lets a caller show a progress bar once the number of rows is known.
     Raises :class:`InputProblemsError` with every problem of the input.
     """
-    mapping = Mapping.load(mapping_path or default_mapping(seeds))
-    tables, problems = load_tables(seeds, mapping)
+    where = Seeds.of(seeds)
+    mapping = Mapping.load(mapping_path or default_mapping(where.path))
+    tables, problems = load_tables(where.path, mapping, where.shown_as)
     checker = TermChecker.for_ontology(ontology, registry) if ontology else None
     total = sum(len(table.rows) for table in tables.values())
     with progress(total) if progress else nullcontext() as on_row, paused_gc():
@@ -392,10 +423,6 @@ def build_knowledge_graph(
 
 # --------------------------------------------------------------------------------------------
 # Output
-
-
-#: Writes one output file, piece by piece, to a text file opened for it.
-Writer = Callable[[TextIO], None]
 
 
 def serialise(kg: KnowledgeGraph) -> dict[str, Writer]:
@@ -409,112 +436,6 @@ def serialise(kg: KnowledgeGraph) -> dict[str, Writer]:
             index_lines(kg.triples.items(), kg.subjects.items())
         ),
     }
-
-
-def write_outputs(files: MappingABC[str, bytes | Writer], out: Path) -> None:
-    """Write ``files`` (relative paths → bytes, or writers of UTF-8 text) into ``out``
-    atomically: a temporary sibling directory, then a rename.
-
-    A failure before the final rename leaves ``out`` exactly as it was; a file that cannot be
-    written is an :class:`OutputError` naming it.
-    """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        failures = _write_files(files, staging)
-        if failures:
-            raise OutputError("cannot write " + "; ".join(failures), Origin(str(out)))
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            old.rmdir()
-            out.replace(old)
-            staging.replace(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.replace(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def _write_files(files: MappingABC[str, bytes | Writer], staging: Path) -> list[str]:
-    """Write every file into ``staging``; what could not be written, and why.
-
-    Where the platform can fork, the first writer runs here while one child process runs the
-    others: every output is a sort and a serialisation of the same graph in memory, shared
-    copy-on-write and never changed. One child, not one per writer: each child's sorted copy
-    and the pages its reference counts touch cost memory. At 100k rows the processes together
-    held 1.5 GB written one after another, 2.5 GB with one child (3 s faster of 25) and 3.4 GB
-    with one child per writer.
-    """
-    writers = [name for name, data in files.items() if callable(data)]
-    in_child = writers[1:] if hasattr(os, "fork") else []
-    for name in files:
-        (staging / name).parent.mkdir(parents=True, exist_ok=True)
-    child = _start_writer([(name, staging / name, files[name]) for name in in_child])
-    failures: list[str] = []
-    try:
-        for name, data in files.items():
-            if name not in in_child:
-                failure = _write_file(staging / name, data)
-                if failure:
-                    failures.append(f"{name}: {failure}")
-    finally:
-        if child:
-            failures.extend(_join_writer(*child))
-    return failures
-
-
-def _write_file(target: Path, data: bytes | Writer) -> str | None:
-    """Write one file; why it failed, or ``None``."""
-    try:
-        if isinstance(data, bytes):
-            target.write_bytes(data)
-        else:
-            with target.open("w", encoding="utf-8", newline="") as fh:
-                data(fh)
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    return None
-
-
-def _start_writer(files: list[tuple[str, Path, bytes | Writer]]) -> tuple[int, int] | None:
-    """Fork a process that writes ``files`` (name, target, data) one after another; its pid
-    and the pipe it reports failures on, one per line (``None`` when there is nothing to do)."""
-    if not files:
-        return None
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: write, report, and leave without the parent's exit handlers
-        status = 1  # unless every file was written
-        try:
-            os.close(read_end)
-            failures: list[str] = []
-            for name, target, data in files:
-                try:
-                    failure = _write_file(target, data)
-                except BaseException as exc:  # reported to the parent, which raises
-                    failure = f"{type(exc).__name__}: {exc}"
-                if failure:
-                    failures.append(f"{name}: {failure}")
-            os.write(write_end, "\n".join(failures).encode("utf-8", "replace")[:4096])
-            status = 1 if failures else 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    return pid, read_end
-
-
-def _join_writer(pid: int, pipe: int) -> list[str]:
-    """Wait for the writer process; what it could not write, and why."""
-    with os.fdopen(pipe, "rb") as fh:
-        message = fh.read().decode("utf-8", "replace")
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    if code == 0:
-        return []
-    return message.splitlines() or [f"the writing process ended with status {code}"]
 
 
 def default_mapping(seeds: Path) -> Path:

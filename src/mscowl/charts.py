@@ -9,7 +9,6 @@ byte-reproducible (fixed hash salt, no date).
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Final
 
 from mscowl.errors import ToolMissingError
@@ -50,14 +49,23 @@ TITLES: Final = {
 }
 
 
+def require_matplotlib() -> None:
+    """Raise :class:`ToolMissingError` unless matplotlib (a dependency of mscowl) imports."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        raise ToolMissingError(
+            "charts need matplotlib, a dependency of mscowl: reinstall it (pip install mscowl)"
+        ) from exc
+
+
 def render(name: str, bars: Bars, fmt: str) -> bytes:
     """One chart as SVG or PNG bytes."""
     import io
 
-    try:
-        import matplotlib
-    except ImportError as exc:
-        raise ToolMissingError("charts need matplotlib: pip install 'mscowl[report]'") from exc
+    require_matplotlib()
+    import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -85,13 +93,10 @@ def draw_svg(data: dict[str, Bars]) -> dict[str, bytes]:
     return {f"{name}.svg": render(name, bars, "svg") for name, bars in data.items()}
 
 
-def draw(data: dict[str, Bars], out: Path) -> list[Path]:
-    """Write each chart as SVG and PNG into ``out``; return the files written."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, bars in data.items():
-        for fmt in ("svg", "png"):
-            path = out / f"{name}.{fmt}"
-            path.write_bytes(render(name, bars, fmt))
-            written.append(path)
-    return written
+def draw(data: dict[str, Bars]) -> dict[str, bytes]:
+    """Every chart as SVG and PNG, by file name."""
+    return {
+        f"{name}.{fmt}": render(name, bars, fmt)
+        for name, bars in data.items()
+        for fmt in ("svg", "png")
+    }

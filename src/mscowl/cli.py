@@ -6,22 +6,43 @@ Exit codes (after pySHACL): 0 success / no problem, 1 the check found problems,
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mscowl import __version__
-from mscowl.errors import CheckFailedError, InputError, InputProblemsError, MscowlError
+from mscowl.errors import (
+    CheckFailedError,
+    InputError,
+    InputProblemsError,
+    InternalError,
+    MscowlError,
+    Origin,
+)
 from mscowl.ontology import DEFAULT_ONTOLOGY
+from mscowl.outputs import write_file
+from mscowl.pipeline import (
+    GRAPH_DIR,
+    REPORT_DIR,
+    SEEDS_DIR,
+    Seeds,
+    graph_files,
+    locate_seeds,
+    release_folder,
+)
 from mscowl.query import FORMATS as QUERY_FORMATS
 from mscowl.query import ResultTable
 from mscowl.reports import FORMATS
 from mscowl.validate import ENGINES, LEVELS
+
+if TYPE_CHECKING:
+    from mscowl.sparql import LocalStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,9 +68,75 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class MscowlGroup(click.Group):
+    """The command group: a usage error (a bad option, a missing path) is one line on stderr
+    with exit 2, and an error that is our own bug is one line with exit 3 (the traceback only
+    with MSCOWL_DEBUG=1), never a bare traceback with exit 1."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.BadParameter as exc:
+            if isinstance(exc.param, click.Parameter) and isinstance(exc.param.type, InputPath):
+                name = (exc.param.opts or [exc.param.name or ""])[0]
+                name = name.upper() if isinstance(exc.param, click.Argument) else name
+                message = f"{name} {exc.message}"
+            else:
+                message = exc.format_message()
+            click.echo(f"mscowl: error: {message}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            hint = ""
+            if isinstance(exc, click.UsageError) and exc.ctx is not None:
+                hint = f" (see {exc.ctx.command_path} --help)"
+            click.echo(f"mscowl: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("mscowl: aborted", err=True)
+            sys.exit(1)
+        except Exception as exc:
+            if os.environ.get("MSCOWL_DEBUG", "") not in ("", "0"):
+                raise
+            click.echo(
+                f"mscowl: internal error ({type(exc).__name__}: {str(exc)[:200]}); this is a bug "
+                "in mscowl, please report it with the command you ran (MSCOWL_DEBUG=1 shows "
+                "the traceback)",
+                err=True,
+            )
+            sys.exit(InternalError.exit_code)
+
+
+class InputPath(click.Path):
+    """A path the command reads: it must exist and be readable, or the error is one line that
+    names the path as given (click's own check says "Path ... does not exist." in a usage
+    block)."""
+
+    def __init__(self, kind: str = "file") -> None:
+        super().__init__(
+            path_type=Path, dir_okay=kind != "file", file_okay=kind != "folder", exists=False
+        )
+        self.kind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(value)
+        expected = {"file": "a file", "folder": "a folder", "any": "a file or folder"}[self.kind]
+        if not path.exists():
+            self.fail(f"{value}: no such file or folder; expected {expected}", param, ctx)
+        if self.kind == "file" and not path.is_file():
+            self.fail(f"{value}: is not a file; expected {expected}", param, ctx)
+        if self.kind == "folder" and not path.is_dir():
+            self.fail(f"{value}: is not a folder; expected {expected}", param, ctx)
+        if not os.access(path, os.R_OK):
+            self.fail(f"{value}: cannot be read (permission denied)", param, ctx)
+        return path
+
+
 reference_option = click.option(
     "--reference",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputPath("file"),
     default=None,
     help="Table of verified terms (TSV: curie, iri, label, kind, ...). "
     "Default: $MSCOWL_REFERENCE_TERMS or the copy shipped with the package.",
@@ -59,7 +146,7 @@ reference_option = click.option(
 ontology_option = click.option(
     "--ontology",
     "ontology_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputPath("file"),
     default=DEFAULT_ONTOLOGY,
     show_default=True,
     help="The ontology; its imports resolve through catalog-v001.xml beside it.",
@@ -67,7 +154,7 @@ ontology_option = click.option(
 mapping_option = click.option(
     "--mapping",
     "mapping_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputPath("file"),
     default=None,
     help="Column-to-RDF mapping (TOML). Default: mapping.toml beside the seeds, else the "
     "shipped one.",
@@ -75,21 +162,20 @@ mapping_option = click.option(
 data_option = click.option(
     "--data",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="RDF files of the knowledge graph (repeatable). Default: build/knowledge-graph.nt if "
-    "it exists, else the seeds built in memory.",
+    type=InputPath("file"),
+    help="RDF files of the knowledge graph (repeatable). Default: build/graph/knowledge-graph.nt "
+    "if it exists, else the seeds built in memory.",
 )
 seeds_option = click.option(
     "--seeds",
-    type=click.Path(path_type=Path),
-    default=Path("seeds"),
-    show_default=True,
-    help="Seeds (directory or .xlsx) to build in memory when no RDF data is given "
-    "(default: ./seeds, else the shipped seeds).",
+    type=InputPath("any"),
+    default=None,
+    help="Seeds: a folder of CSV/TSV sheets or one .xlsx workbook. Default: ./seeds, else the "
+    "seeds shipped with mscowl (said on stderr; `mscowl init` makes an editable copy).",
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=MscowlGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mscowl")
 def main() -> None:
     """mscowl: ontology and linked data for mesenchymal stem/stromal cells in cancer therapy."""
@@ -168,19 +254,14 @@ def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--seeds",
-    type=click.Path(path_type=Path),
-    default=Path("seeds"),
-    show_default=True,
-    help="A directory of CSV/TSV sheets, or one .xlsx workbook with a sheet per kind.",
-)
+@seeds_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
+    default=GRAPH_DIR,
     show_default=True,
-    help="Output directory; replaced atomically, and left untouched when the input has problems.",
+    help="Output folder, owned by this command: replaced whole and atomically; refused when it "
+    "holds anything mscowl build did not write. Left untouched when the input has problems.",
 )
 @mapping_option
 @ontology_option
@@ -193,7 +274,7 @@ def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
 @reference_option
 @reports_errors
 def build(
-    seeds: Path,
+    seeds: Path | None,
     out: Path,
     mapping_path: Path | None,
     ontology_path: Path,
@@ -205,62 +286,80 @@ def build(
     Every problem of the input is reported as file[:sheet]:row:column: found ..., expected ...;
     exit 2 then, with the previous output untouched.
     """
-    from mscowl.build import build_knowledge_graph, serialise, write_outputs
+    from mscowl.build import build_knowledge_graph, serialise
     from mscowl.gcpause import paused_gc
+    from mscowl.outputs import check_output_folder, write_outputs
     from mscowl.terms import TermRegistry
 
+    where = _seeds(seeds)
+    check_output_folder(out, "build", [where.path])  # before the work, not after it
     kg = build_knowledge_graph(
-        seeds,
+        where,
         mapping_path,
         ontology_path if verify_terms else None,
         TermRegistry(reference),
         _progress_bar,
     )
     with paused_gc():
-        write_outputs(serialise(kg), out)
+        write_outputs(serialise(kg), out, "build", [where.path])
     sheets = ", ".join(f"{name} {count}" for name, count in kg.rows_per_sheet.items())
     click.echo(f"built {len(kg.triples)} triples about {len(kg.subjects)} subjects into {out}/")
     click.echo(f"rows: {sheets}")
 
 
 @main.command()
-@click.option(
-    "--seeds",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("seeds"),
-    show_default=True,
-    help="Directory of CSV/TSV sheets.",
-)
+@seeds_option
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("seeds.xlsx"),
     show_default=True,
-    help="Workbook to write (one sheet per kind, named as in the mapping).",
+    help="Workbook to write (one sheet per kind, named as in the mapping); never an existing file.",
 )
 @mapping_option
+@ontology_option
 @reports_errors
-def workbook(seeds: Path, out: Path, mapping_path: Path | None) -> None:
-    """Write the CSV seeds as one .xlsx workbook that `mscowl build --seeds` accepts."""
+def workbook(seeds: Path | None, out: Path, mapping_path: Path | None, ontology_path: Path) -> None:
+    """Write the CSV seeds as one .xlsx workbook made for editing, which `mscowl build --seeds`
+    accepts: dropdowns on every controlled column, documented headers, a README sheet."""
     from mscowl.build import default_mapping, load_tables
     from mscowl.mapping import Mapping
-    from mscowl.sheets import write_workbook
+    from mscowl.workbook import write_workbook
 
-    mapping = Mapping.load(mapping_path or default_mapping(seeds))
-    tables, problems = load_tables(seeds, mapping)
+    where = _seeds(seeds)
+    if not where.path.is_dir():
+        raise InputError(
+            "is not a folder; expected a folder of CSV/TSV sheets", Origin(str(where.path))
+        )
+    mapping = Mapping.load(mapping_path or default_mapping(where.path))
+    tables, problems = load_tables(where.path, mapping, where.shown_as)
     if problems:
         raise InputProblemsError(problems)
-    write_workbook(((name, tables[name]) for name in mapping.sheets), out)
+    write_workbook(tables, mapping, ontology_path, out)
     click.echo(f"wrote {out} ({len(tables)} sheets)")
 
 
 @main.command()
-@click.argument("data", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@reports_errors
+def init(folder: Path | None) -> None:
+    """Write an editable copy of the shipped seeds and mapping into FOLDER/seeds (default:
+    ./seeds), with a short README; an existing folder is never touched."""
+    from mscowl.init import write_seeds_copy
+
+    target = write_seeds_copy((folder or Path()) / SEEDS_DIR)
+    click.echo(f"wrote {target}/ (the shipped seeds, mapping.toml and README.md): edit the sheets,")
+    click.echo("then run `mscowl build`, `mscowl validate`, `mscowl report` and `mscowl release`")
+    click.echo("from the folder that holds it")
+
+
+@main.command()
+@click.argument("data", nargs=-1, type=InputPath("file"))
 @click.option(
     "--shapes",
     "shapes_paths",
     multiple=True,
-    type=click.Path(path_type=Path),
+    type=InputPath("any"),
     help="Shapes file, or directory of *.ttl shapes (repeatable). Default: the shipped shapes.",
 )
 @ontology_option
@@ -268,7 +367,7 @@ def workbook(seeds: Path, out: Path, mapping_path: Path | None) -> None:
 @click.option(
     "--origins",
     "origins_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputPath("file"),
     help="origin-index.tsv of the data. Default: the one beside the first DATA file, if any.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -296,7 +395,7 @@ def validate(
     data: tuple[Path, ...],
     shapes_paths: tuple[Path, ...],
     ontology_path: Path,
-    seeds: Path,
+    seeds: Path | None,
     origins_path: Path | None,
     fmt: str,
     fail_on: str,
@@ -312,16 +411,16 @@ def validate(
     from mscowl.shipped import SHAPES
     from mscowl.validate import run_validation
 
-    _, seeds = _local_data((), seeds)
+    where = _seeds(seeds, quiet=bool(data))
     run = run_validation(
-        list(data), list(shapes_paths) or [SHAPES], ontology_path, seeds, origins_path, engine
+        list(data), list(shapes_paths) or [SHAPES], ontology_path, where, origins_path, engine
     )
     for note in run.notes:
         click.echo(f"note: {note}", err=True)
     level = LEVELS[fail_on]
     text = render(run.report, fmt, ReportContext(run.names, run.origins, level))
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_file(output, text.encode("utf-8"), [where.path])
     else:
         click.echo(text, nl=False)
     failing = run.report.failing(level)
@@ -362,7 +461,7 @@ def validate(
 @click.option(
     "--queries",
     "queries_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=InputPath("folder"),
     default=None,
     help="Directory of saved queries. Default: the shipped queries.",
 )
@@ -386,7 +485,7 @@ def query(
     page_size: int | None,
     list_queries: bool,
     data: tuple[Path, ...],
-    seeds: Path,
+    seeds: Path | None,
     ontology_path: Path,
     queries_dir: Path | None,
     timeout: float,
@@ -430,7 +529,7 @@ def query(
         raise InputError("this is a SPARQL Update; refused without --allow-update")
     if form not in ("SELECT", "UPDATE"):
         raise InputError(f"only SELECT queries (and updates) are supported; this is {form}")
-    from mscowl.sparql import open_local_store, run_remote
+    from mscowl.sparql import run_remote
 
     if form == "UPDATE":
         if not endpoint:
@@ -446,7 +545,7 @@ def query(
         def run(text: str) -> ResultTable:
             return run_remote(endpoint, text, timeout=timeout, retries=retries)
     else:
-        run = open_local_store(*_local_data(data, seeds), ontology_path).select
+        run = _local_store(data, seeds, ontology_path).select
     click.echo(render(fetch(run, text, limit, offset, page_size), fmt), nl=False)
 
 
@@ -457,33 +556,44 @@ def query(
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build") / "report",
+    default=REPORT_DIR,
     show_default=True,
+    help="Output folder, owned by this command (replaced whole; refused when it holds anything "
+    "mscowl report did not write).",
 )
 @reports_errors
-def report(data: tuple[Path, ...], seeds: Path, ontology_path: Path, out: Path) -> None:
+def report(data: tuple[Path, ...], seeds: Path | None, ontology_path: Path, out: Path) -> None:
     """Draw charts from the saved queries (SVG and PNG): trials per MSC source, trials per
     phase, mechanisms by direction."""
-    from mscowl.charts import chart_data, draw
+    from mscowl.charts import chart_data, draw, require_matplotlib
+    from mscowl.outputs import check_output_folder, write_outputs
     from mscowl.query import catalogue
     from mscowl.shipped import QUERIES
+
+    require_matplotlib()
+    check_output_folder(out, "report")
+    store = _local_store(data, seeds, ontology_path)
+    charts = draw(chart_data(store, catalogue(QUERIES)))
+    write_outputs(charts, out, "report")
+    for name in charts:
+        click.echo(f"wrote {out / name}")
+
+
+def _seeds(given: Path | None, *, quiet: bool = False) -> Seeds:
+    """The seeds of this run by the one rule (:func:`mscowl.pipeline.locate_seeds`); its note
+    on stderr unless the run does not read the seeds (``quiet``)."""
+    seeds = locate_seeds(given)
+    if seeds.note and not quiet:
+        click.echo(f"note: {seeds.note}", err=True)
+    return seeds
+
+
+def _local_store(data: tuple[Path, ...], seeds: Path | None, ontology: Path) -> LocalStore:
+    """The embedded store over the graph files (by the one rule), else the seeds built."""
     from mscowl.sparql import open_local_store
 
-    store = open_local_store(*_local_data(data, seeds), ontology_path)
-    for path in draw(chart_data(store, catalogue(QUERIES)), out):
-        click.echo(f"wrote {path}")
-
-
-def _local_data(data: tuple[Path, ...], seeds: Path) -> tuple[list[Path], Path]:
-    """The files for the embedded store (default: the build output, if any) and the seeds to
-    build in memory otherwise (default: ./seeds, else the shipped seeds)."""
-    from mscowl.shipped import SEEDS
-
-    default = Path("build") / "knowledge-graph.nt"
-    files = list(data) or ([default] if default.is_file() else [])
-    if not seeds.exists() and seeds == Path("seeds"):
-        seeds = SEEDS
-    return files, seeds
+    files = graph_files(data)
+    return open_local_store(files, _seeds(seeds, quiet=bool(files)), ontology)
 
 
 @main.command()
@@ -498,11 +608,11 @@ def _local_data(data: tuple[Path, ...], seeds: Path) -> tuple[list[Path], Path]:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Release folder. Default: build/releases/<version>.",
+    help="Release folder, owned by this command. Default: releases/<version>.",
 )
 @click.option(
     "--previous",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=InputPath("folder"),
     default=None,
     help="The previous release folder, for release-diff.md.",
 )
@@ -516,30 +626,38 @@ def release(
     out: Path | None,
     previous: Path | None,
     endpoint: str | None,
-    seeds: Path,
+    seeds: Path | None,
     ontology_path: Path,
 ) -> None:
     """Write a versioned release: ontology base and full, knowledge graph, shapes, queries,
     VoID, HTML documentation, release diff, w3id rules and SHA256SUMS (atomically)."""
     import datetime as dt
 
-    from mscowl.build import write_outputs
-    from mscowl.release import ReleaseInputs, check_version, make_release
+    from mscowl.charts import require_matplotlib
+    from mscowl.outputs import check_output_folder, write_outputs
+    from mscowl.reasoning import require_java
+    from mscowl.release import ReleaseInputs, check_previous, check_version, make_release
     from mscowl.shipped import QUERIES, SHAPES
 
     today = dt.date.today()
-    version = check_version(version or today.isoformat())
+    version = check_version(today.isoformat() if version is None else version)
     try:
         date = dt.date.fromisoformat(date_text or version)
     except ValueError:
-        if date_text:
+        if date_text is not None:
             raise InputError(f"found --date '{date_text}'; expected YYYY-MM-DD") from None
         date = today
-    _, seeds = _local_data((), seeds)
-    inputs = ReleaseInputs(version, date, ontology_path, seeds, SHAPES, QUERIES, previous, endpoint)
-    target = out or Path("build") / "releases" / version
+    where = _seeds(seeds)
+    target = out or release_folder(version)
+    # everything the release needs, checked before its minutes of work
+    check_output_folder(target, "release", [where.path])
+    if previous is not None:
+        check_previous(previous)
+    require_java()
+    require_matplotlib()
+    inputs = ReleaseInputs(version, date, ontology_path, where, SHAPES, QUERIES, previous, endpoint)
     built = make_release(inputs)
-    write_outputs(built, target)
+    write_outputs(built, target, "release", [where.path])
     click.echo(f"wrote release {version} ({len(built)} files) into {target}/")
 
 
@@ -587,7 +705,7 @@ def publish(
     graph_iri: str,
     ontology_graph: str,
     default_graph: bool,
-    seeds: Path,
+    seeds: Path | None,
     data: tuple[Path, ...],
     ontology_path: Path,
 ) -> None:
@@ -600,7 +718,7 @@ def publish(
     from mscowl.serialize import ntriples
     from mscowl.sparql import count_triples, put_graph
 
-    files, seeds = _local_data(data, seeds)
+    files = graph_files(data)
     if files and all(f.suffix == ".nt" for f in files):
         lines = {line for f in files for line in f.read_bytes().splitlines() if line.strip()}
         kg_body = b"".join(line + b"\n" for line in sorted(lines))  # no rdflib parse
@@ -611,7 +729,7 @@ def publish(
     else:
         from mscowl.build import build_knowledge_graph
 
-        kg_body = build_knowledge_graph(seeds, ontology=ontology_path).ntriples()
+        kg_body = build_knowledge_graph(_seeds(seeds), ontology=ontology_path).ntriples()
     ontology_body = ntriples(load_ontology(ontology_path).closure)
     verify = query_endpoint or _query_url(endpoint)
     if default_graph:

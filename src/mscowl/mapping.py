@@ -51,6 +51,8 @@ TYPES: Final = (
 DEFAULT_ID_PATTERN: Final = r"[A-Za-z0-9][A-Za-z0-9._~-]*"
 
 _CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*):(\S+)")
+#: A term as a workbook's dropdown shows it, "label (CURIE)": read back as the CURIE.
+LABELLED_CURIE: Final = re.compile(r"(.*\S)\s+\(([A-Za-z][A-Za-z0-9_.-]*:[^\s()]+)\)")
 _IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
@@ -215,6 +217,11 @@ class ColumnMap:
 
     def _curie(self, value: str, origin: Origin) -> URIRef:
         expected = _expected_curie(self.prefixes)
+        labelled = LABELLED_CURIE.fullmatch(value)
+        if (
+            labelled
+        ):  # "label (CURIE)", as a workbook dropdown writes it; the build checks the label
+            value = labelled.group(2)
         if _IRI.fullmatch(value):
             raise InputError(f"found the IRI '{value}'; expected {expected}", origin)
         match = _CURIE.fullmatch(value)

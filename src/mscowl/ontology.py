@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from rdflib import OWL, RDF, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from mscowl.errors import InputError, Origin
 from mscowl.shipped import ONTOLOGY
@@ -104,6 +104,30 @@ def subject_iris(path: Path) -> set[str]:
         }
     except (SyntaxError, ValueError) as exc:
         raise InputError(f"not valid {RDFLIB_FORMATS[suffix]}: {exc}", Origin(str(path))) from exc
+
+
+def closure_labels(path: Path) -> dict[str, set[str]]:
+    """IRI → its ``rdfs:label`` values in ``path`` and every module it imports (through the
+    catalog), read with pyoxigraph (no rdflib graph)."""
+    import pyoxigraph
+
+    catalog = read_catalog(path.parent / "catalog-v001.xml")
+    labels: dict[str, set[str]] = {}
+    seen: set[Path] = set()
+    pending = [path]
+    label, imports = str(RDFS.label), str(OWL.imports)
+    while pending:
+        current = pending.pop()
+        fmt = OXIGRAPH_FORMATS.get(current.suffix.lower())
+        if current in seen or fmt is None or not current.is_file():
+            continue
+        seen.add(current)
+        for t in pyoxigraph.parse(path=current, format=getattr(pyoxigraph.RdfFormat, fmt)):
+            if t.predicate.value == label and isinstance(t.subject, pyoxigraph.NamedNode):
+                labels.setdefault(t.subject.value, set()).add(t.object.value)
+            elif t.predicate.value == imports and t.object.value in catalog:
+                pending.append(catalog[t.object.value])
+    return labels
 
 
 def load_ontology(path: Path = DEFAULT_ONTOLOGY) -> LoadedOntology:

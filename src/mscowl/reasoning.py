@@ -27,10 +27,15 @@ class ReasonerResult:
     message: str = ""
 
 
-def run_hermit(closure: Graph) -> ReasonerResult:
-    """Run HermiT on a merged ontology graph: consistency, unsatisfiable classes, inferences."""
+def require_java() -> None:
+    """Raise :class:`ToolMissingError` unless ``java`` is on the PATH (HermiT runs on it)."""
     if shutil.which("java") is None:
         raise ToolMissingError("HermiT needs Java; install a JRE (e.g. Debian openjdk-17-jre)")
+
+
+def run_hermit(closure: Graph) -> ReasonerResult:
+    """Run HermiT on a merged ontology graph: consistency, unsatisfiable classes, inferences."""
+    require_java()
     import owlready2
 
     with tempfile.TemporaryDirectory(prefix="mscowl-hermit-") as tmp:

@@ -29,8 +29,9 @@ from typing import Final
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from mscowl.errors import InputError
+from mscowl.errors import InputError, Origin
 from mscowl.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, compress
+from mscowl.pipeline import Seeds
 from mscowl.serialize import jsonld, rdfxml, write_turtle
 
 RELEASES: Final = BASE + "releases/"
@@ -58,7 +59,7 @@ class ReleaseInputs:
     version: str
     date: dt.date
     ontology: Path
-    seeds: Path
+    seeds: Path | Seeds
     shapes: Path
     queries: Path
     previous: Path | None = None
@@ -79,7 +80,27 @@ def check_version(version: str) -> str:
         raise InputError(
             f"found version '{version}'; expected a date (2026-11-29) or a semantic version (1.2.0)"
         )
+    if re.fullmatch(r"[0-9-]{10}", version):
+        try:
+            dt.date.fromisoformat(version)
+        except ValueError:
+            raise InputError(f"found version '{version}', which is no calendar date") from None
     return version
+
+
+#: The files of a release that ``release-diff.md`` compares with (see :func:`release_diff`).
+DIFFED: Final = ("ontology/msc-cancer-base.ttl", "data/msc-cancer-kg.nt")
+
+
+def check_previous(previous: Path) -> None:
+    """Refuse, before any work, a ``--previous`` folder that is not a release."""
+    for name in DIFFED:
+        if not (previous / name).is_file():
+            raise InputError(
+                f"is not a release folder: it has no {name}; expected the folder of an "
+                "earlier `mscowl release`",
+                Origin(str(previous)),
+            )
 
 
 def _with_header(graph: Graph, old_iri: URIRef, iri: URIRef, version: str, name: str) -> Graph:
@@ -279,8 +300,9 @@ def release_diff(base: Graph, kg: Graph, previous: Path | None, version: str) ->
     if previous is None:
         lines += ["First release: no previous release to compare with.", ""]
         return "\n".join(lines)
-    old_base = Graph().parse(previous / "ontology" / "msc-cancer-base.ttl")
-    old_kg = Graph().parse(previous / "data" / "msc-cancer-kg.nt", format="nt")
+    check_previous(previous)
+    old_base = Graph().parse(previous / DIFFED[0])
+    old_kg = Graph().parse(previous / DIFFED[1], format="nt")
     lines += [f"Compared with the release in `{previous.name}`.", "", "## Ontology", ""]
     lines += _term_changes(old_base, base)
     lines += ["", "## Knowledge graph", ""]

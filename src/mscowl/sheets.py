@@ -30,6 +30,11 @@ from typing import Final
 
 from mscowl.errors import InputError, InputProblemsError, Origin
 
+#: Sheets of a workbook that are not data (``mscowl workbook`` writes them): never read.
+README_SHEET: Final = "README"
+VALUES_SHEET: Final = "allowed-values"
+RESERVED_SHEETS: Final = frozenset({README_SHEET, VALUES_SHEET})
+
 #: Largest total size an .xlsx may expand to, and the largest compression ratio of its parts.
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 100
@@ -73,9 +78,10 @@ class Table:
 
 
 def read_seeds(
-    path: Path, names: Iterable[str], files: dict[str, str]
+    path: Path, names: Iterable[str], files: dict[str, str], shown_as: str | None = None
 ) -> tuple[dict[str, Table], list[InputError]]:
     """Read the sheets ``names`` from a seeds directory (``files[name]`` inside it) or a workbook.
+    Origins name a directory ``shown_as`` instead of its path, when given.
 
     Returns the sheets that could be read and every problem found (including sheets that are
     absent), so that one run reports every problem.
@@ -85,16 +91,17 @@ def read_seeds(
         tables: dict[str, Table] = {}
         for name in names:
             file = path / files[name]
+            shown = f"{shown_as}/{files[name]}" if shown_as else str(file)
             if not file.exists():
                 problems.append(
                     InputError(
                         f"the sheet '{name}' is missing; expected the file {files[name]}",
-                        Origin(str(file)),
+                        Origin(shown),
                     )
                 )
                 continue
             try:
-                tables[name] = read_csv(file)
+                tables[name] = read_csv(file, shown)
             except InputProblemsError as exc:
                 problems.extend(exc.problems)
         return tables, problems
@@ -123,9 +130,10 @@ def read_seeds(
 # CSV / TSV
 
 
-def read_csv(path: Path) -> Table:
-    """Read a UTF-8 CSV (or, for ``.tsv``, tab-separated) file with a header row."""
-    name = str(path)
+def read_csv(path: Path, shown: str | None = None) -> Table:
+    """Read a UTF-8 CSV (or, for ``.tsv``, tab-separated) file with a header row; origins name
+    it ``shown`` (default: its path)."""
+    name = shown or str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -261,6 +269,8 @@ def _read_workbook(path: Path) -> tuple[dict[str, Table], list[InputError], list
     titles = [str(meta.name) for meta in workbook.sheets_metadata]
     for meta in workbook.sheets_metadata:
         title = str(meta.name)
+        if title in RESERVED_SHEETS:
+            continue
         before = len(problems)
         if meta.visible != python_calamine.SheetVisibleEnum.Visible:
             state = (
@@ -290,7 +300,7 @@ def _read_workbook(path: Path) -> tuple[dict[str, Table], list[InputError], list
         ]
         header = next((r for r in records if any(r)), [])
         for row0, col0, formula in formulas.get(title, []):
-            column = header[col0] if col0 < len(header) and header[col0] else _column_name(col0)
+            column = header[col0] if col0 < len(header) and header[col0] else column_letter(col0)
             problems.append(
                 InputError(
                     f"cell {_cell_name(row0, col0)} holds the formula '={formula}'; "
@@ -308,10 +318,10 @@ def _read_workbook(path: Path) -> tuple[dict[str, Table], list[InputError], list
     return tables, problems, titles
 
 
-def _column_name(index: int) -> str:
+def column_letter(index: int) -> str:
     """Spreadsheet column letters of a 0-based index.
 
-    >>> _column_name(0), _column_name(25), _column_name(26), _column_name(701)
+    >>> column_letter(0), column_letter(25), column_letter(26), column_letter(701)
     ('A', 'Z', 'AA', 'ZZ')
     """
     letters = ""
@@ -323,7 +333,7 @@ def _column_name(index: int) -> str:
 
 
 def _cell_name(row0: int, col0: int) -> str:
-    return f"{_column_name(col0)}{row0 + 1}"
+    return f"{column_letter(col0)}{row0 + 1}"
 
 
 _MAIN_NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -417,21 +427,3 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
-
-
-def write_workbook(tables: Iterable[tuple[str, Table]], path: Path) -> None:
-    """Write sheets into one .xlsx workbook, every cell as text (the inverse of read_xlsx)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    for sheet in list(workbook.worksheets):
-        workbook.remove(sheet)
-    for name, table in tables:
-        sheet = workbook.create_sheet(title=name)
-        sheet.append(table.header)
-        for row in table.rows:
-            sheet.append([row[column] for column in table.header])
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                cell.data_type = "s"  # text, even when it looks like a number or a formula
-    workbook.save(path)

@@ -29,6 +29,7 @@ from rdflib.term import BNode, Node
 
 from mscowl.errors import InputError, Origin
 from mscowl.gcpause import paused_gc
+from mscowl.pipeline import Seeds
 from mscowl.query import EndpointError, ResultTable, from_sparql_json
 
 USER_ENV: Final = "MSCOWL_ENDPOINT_USER"
@@ -330,7 +331,7 @@ def _attempts(attempt: int) -> str:
     return f" (after {attempt} attempts)" if attempt > 1 else ""
 
 
-def open_local_store(data: list[Path], seeds: Path, ontology: Path | None) -> LocalStore:
+def open_local_store(data: list[Path], seeds: Path | Seeds, ontology: Path | None) -> LocalStore:
     """The embedded store: the given RDF files, or else the graph freshly built from ``seeds``;
     plus the ontology with its imports."""
     from mscowl.ontology import load_ontology

@@ -25,6 +25,7 @@ from rdflib.term import BNode, Node
 from mscowl.errors import InputError, Origin
 from mscowl.namespaces import compress
 from mscowl.origins import OriginIndex
+from mscowl.pipeline import Seeds
 from mscowl.serialize import nt_term
 
 if TYPE_CHECKING:
@@ -240,7 +241,7 @@ def run_validation(
     data_paths: list[Path],
     shapes_paths: list[Path],
     ontology_path: Path | None,
-    seeds: Path,
+    seeds: Path | Seeds,
     origins_path: Path | None = None,
     engine: str = "auto",
 ) -> ValidationRun:
