@@ -94,6 +94,9 @@ class _Misbehaving(BaseHTTPRequestHandler):
         pass
 
     def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)  # unread, it would make the close a reset
         if self.server.mode == "500":  # type: ignore[attr-defined]
             self.send_response(500)
             self.end_headers()
@@ -134,6 +137,27 @@ class _Misbehaving(BaseHTTPRequestHandler):
             time.sleep(3)
             self.send_response(200)
             self.end_headers()
+        elif self.server.mode == "drip":  # type: ignore[attr-defined]
+            # a byte every 0.2 s: no single read ever waits long enough to time out
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            for byte in b'{"head": {"vars": []}, "results": {"bindings": []}}' * 10:
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    break
+                time.sleep(0.2)
+        elif self.server.mode == "huge":  # type: ignore[attr-defined]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            try:
+                for _ in range(64):
+                    self.wfile.write(b" " * 65536)
+            except OSError:
+                pass
         self.server.requests += 1  # type: ignore[attr-defined]
 
     do_GET = _answer  # noqa: N815 - the names http.server dispatches to
@@ -150,6 +174,49 @@ def misbehaving_endpoint(mode: str) -> Iterator[tuple[str, ThreadingHTTPServer]]
     server.requests = 0  # type: ignore[attr-defined]
     with _serving(server, "/sparql") as url:
         yield url, server
+
+
+class _Recording(BaseHTTPRequestHandler):
+    """Records every request (method, path, headers, body); answers an empty SPARQL result,
+    or with a redirect to ``server.redirect`` when one is set."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.server.seen.append(  # type: ignore[attr-defined]
+            (self.command, self.path, dict(self.headers.items()), body)
+        )
+        target = self.server.redirect  # type: ignore[attr-defined]
+        if target:
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}')
+
+    do_GET = _answer  # noqa: N815
+    do_POST = _answer  # noqa: N815
+    do_PUT = _answer  # noqa: N815
+    do_HEAD = _answer  # noqa: N815
+
+
+@contextmanager
+def recording_server(
+    redirect: str | None = None,
+) -> Iterator[tuple[str, list[tuple[str, str, dict[str, str], bytes]]]]:
+    """A listener on 127.0.0.1 that records what reaches it (and may redirect elsewhere):
+    the tests assert what it must never receive. Yields (URL, requests)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recording)
+    server.seen = []  # type: ignore[attr-defined]
+    server.redirect = redirect  # type: ignore[attr-defined]
+    with _serving(server, "/sparql") as url:
+        yield url, server.seen  # type: ignore[attr-defined]
 
 
 @contextmanager

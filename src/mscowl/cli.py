@@ -25,6 +25,7 @@ from mscowl.errors import (
     MscowlError,
     Origin,
 )
+from mscowl.http import MAX_RETRIES
 from mscowl.ontology import DEFAULT_ONTOLOGY
 from mscowl.outputs import write_file
 from mscowl.pipeline import (
@@ -465,8 +466,19 @@ def validate(
     default=None,
     help="Directory of saved queries. Default: the shipped queries.",
 )
-@click.option("--timeout", default=30.0, show_default=True, help="Endpoint timeout, seconds.")
-@click.option("--retries", default=2, show_default=True, help="Endpoint retries (back-off).")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    help="Endpoint timeout, seconds: for the whole answer of each attempt.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, MAX_RETRIES),
+    default=2,
+    show_default=True,
+    help="Endpoint retries (back-off); never for an update.",
+)
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL Update queries.")
 @click.option(
     "--catalogue",
@@ -532,7 +544,7 @@ def query(
     from mscowl.sparql import run_remote
 
     if form == "UPDATE":
-        if not endpoint:
+        if endpoint is None:
             raise InputError("an update needs --endpoint: the embedded store is rebuilt every run")
         if limit is not None or offset or page_size:
             raise InputError("--limit, --offset and --page-size page SELECT queries only")
@@ -540,7 +552,11 @@ def query(
         click.echo(f"update applied at {endpoint}")
         return
     run: Callable[[str], ResultTable]
-    if endpoint:
+    if endpoint is not None:
+        from mscowl.http import check_endpoint, check_timeout
+
+        check_endpoint(endpoint)
+        check_timeout(timeout)
 
         def run(text: str) -> ResultTable:
             return run_remote(endpoint, text, timeout=timeout, retries=retries)

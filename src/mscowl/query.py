@@ -146,6 +146,12 @@ class SavedQuery:
                     Origin(where),
                 )
             params.append(param)
+        if uses_service(text) and meta.get("service") is not True:
+            raise InputError(
+                "the query sends part of itself to another endpoint (SERVICE); refused unless "
+                "its #+ header says 'service: true'",
+                Origin(where),
+            )
         examples = tuple(
             {str(k): str(v) for k, v in (e or {}).items()} for e in meta.get("examples") or [{}]
         )
@@ -182,6 +188,7 @@ class SavedQuery:
             )
         given = {p.name: values.get(p.name, p.default) for p in self.params}
         text = self._without_blocks_of({name for name, value in given.items() if value is not None})
+        terms: dict[str, str] = {}
         for param in self.params:
             value = given[param.name]
             if value is None:
@@ -190,9 +197,15 @@ class SavedQuery:
                         f"query '{self.name}' needs --param {param.name}=... (e.g. {param.example})"
                     )
                 continue
-            term = param.term(value, f"query '{self.name}'")
-            text = text.replace(_slot(param.name), f"VALUES ?_{param.name} {{ {term.n3()} }}")
-        return text
+            terms[param.name] = param.term(value, f"query '{self.name}'").n3()
+
+        def slot(match: re.Match[str]) -> str:
+            term = terms.get(match[1])
+            return f"VALUES ?_{match[1]} {{ {term} }}" if term is not None else match[0]
+
+        # Every slot of the saved text is replaced in one pass, so a bound value (which may
+        # itself read like a slot) is never scanned again.
+        return _SLOTS.sub(slot, text)
 
     def _without_blocks_of(self, bound: set[str]) -> str:
         """The text without its block markers, and without the lines of each block whose
@@ -209,6 +222,31 @@ class SavedQuery:
 
 def _slot(name: str) -> str:
     return f"VALUES ?_{name} {{ UNDEF }}"
+
+
+#: Strings, IRIs and comments of SPARQL text (group 1), or the keyword SERVICE (group 2).
+_SERVICE: Final = re.compile(
+    r'("""[\s\S]*?"""|'
+    r"'''[\s\S]*?'''|"
+    r'"(?:[^"\\\n]|\\.)*"|'
+    r"'(?:[^'\\\n]|\\.)*'|"
+    r'<[^<>"{}|^`\\\s]*>|#[^\n]*)|(\bSERVICE\b)',
+    re.IGNORECASE,
+)
+
+
+def uses_service(text: str) -> bool:
+    """Whether SPARQL text has the keyword SERVICE outside its strings, IRIs and comments.
+
+    >>> uses_service("SELECT * { SERVICE <http://x> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT * { ?s ?p "SERVICE" } # a SERVICE in a comment')
+    False
+    """
+    return any(match[2] for match in _SERVICE.finditer(text))
+
+
+_SLOTS: Final = re.compile(r"VALUES \?_(\w+) \{ UNDEF \}")
 
 
 _BLOCK_START: Final = re.compile(r"#(if|ifnot) \?_(\w+)")

@@ -177,37 +177,64 @@ def run_remote(
     backoff: float = 1.0,
     update: bool = False,
 ) -> ResultTable:
-    """Run a query on a SPARQL 1.1 endpoint; raise :class:`EndpointError` with one clear line."""
+    """Run a query on a SPARQL 1.1 endpoint; raise :class:`EndpointError` with one clear line.
+
+    The URL is checked (absolute http(s)); credentials (``MSCOWL_ENDPOINT_USER`` and
+    ``_PASSWORD``, or the URL's ``user:password@``) go only to the endpoint's own origin, never
+    along a redirect to another; the whole answer must arrive within ``timeout`` (each attempt)
+    and :data:`mscowl.http.MAX_ANSWER_BYTES`; an update is sent once, never again on a retry.
+    """
     from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    client = SPARQLWrapper(endpoint)
+    from mscowl import http
+
+    shown = http.check_endpoint(endpoint)
+    timeout = http.check_timeout(timeout)
+    retries = max(0, min(retries, http.MAX_RETRIES))
+    user, password = _credentials(endpoint)
+    client = SPARQLWrapper(shown)
     client.setTimeout(int(max(timeout, 1)))
     client.setMethod(POST)
-    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    handlers: list[urllib.request.BaseHandler] = []
     if user:
-        challenge = digest_challenge(endpoint, timeout)
+        challenge = digest_challenge(shown, timeout)
         if challenge is None:
-            client.setCredentials(user, password or "")
+            client.setCredentials(user, password)
         else:  # Virtuoso's /sparql-auth: Basic credentials are refused without a challenge
             client.setHTTPAuth(DIGEST)
-            client.setCredentials(user, password or "", realm=challenge.get("realm", ""))
+            client.setCredentials(user, password, realm=challenge.get("realm", ""))
+            passwords = urllib.request.HTTPPasswordMgr()
+            passwords.add_password(challenge.get("realm", ""), shown, user, password)
+            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
     client.setQuery(query)
     # Tell SPARQLWrapper the form rdflib's parser found: its own guess is a regular expression
     # that reads "loading" in a comment as a LOAD update.
     client.queryType = "INSERT" if update else "SELECT"
     if not update:
         client.setReturnFormat(JSON)
-    where = f"endpoint {endpoint}"
+    where = f"endpoint {shown}"
     attempt = 0
+    error: Exception | None
     while True:
         attempt += 1
+        deadline = time.monotonic() + timeout
+        director = http.opener(http.BoundedAnswers(deadline), *handlers)
         try:
-            response = client.query()
-            raw = response.response
-            content_type = (raw.headers.get("Content-Type") or "").split(";")[0].strip()
-            body = raw.read()
+            with http.sparqlwrapper_opener(director):
+                response = client.query()
+                raw = response.response
+                content_type = (raw.headers.get("Content-Type") or "").split(";")[0].strip()
+                body = raw.read()
             break
+        except http.AnswerTooLargeError as exc:
+            raise EndpointError(
+                f"{where}: the answer is larger than {http.MAX_ANSWER_BYTES} bytes; "
+                "fetch it in pages (--page-size)"
+            ) from exc
+        except http.AnswerTooSlowError:
+            what = f"no whole answer within {timeout:g} s"
+            retry, error = not update, None
         except (urllib.error.HTTPError, SPARQLWrapperException) as exc:
             said = ""
             if isinstance(exc, urllib.error.HTTPError):
@@ -219,13 +246,14 @@ def run_remote(
                 if said:
                     what = f"{what.rstrip('. ')}; the server says: {said}{_advice(said)}"
             # The server's fault, perhaps transient; unless it names an error in the query.
-            retry = code >= 500 and not _QUERY_ERROR.match(said)
-            error: Exception = exc
-        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
+            retry = code >= 500 and not _QUERY_ERROR.match(said) and not update
+            error = exc
+        except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             timed_out = isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError)
             what = f"no answer within {timeout:g} s" if timed_out else f"unreachable ({reason})"
-            retry, error = True, exc
+            # an update that may have reached the server is not sent again
+            retry, error = not update, exc
         if not retry or attempt > retries:
             raise EndpointError(f"{where}: {what}" + _attempts(attempt)) from error
         time.sleep(backoff * 2 ** (attempt - 1))
@@ -244,6 +272,17 @@ def run_remote(
         raise EndpointError(f"{where}: the answer is not valid SPARQL JSON results") from exc
     _refuse_partial_answer(where, raw.headers, len(table.rows))
     return table
+
+
+def _credentials(endpoint: str) -> tuple[str | None, str]:
+    """The user and password for an endpoint: from the environment, else from its URL."""
+    from mscowl.http import credentials_in
+
+    user = os.environ.get(USER_ENV)
+    if user:
+        return user, os.environ.get(PASSWORD_ENV) or ""
+    found = credentials_in(endpoint)
+    return found if found else (None, "")
 
 
 def _refuse_partial_answer(where: str, headers: HTTPMessage, rows: int) -> None:
@@ -352,6 +391,10 @@ def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: f
     with ``ntriples``; returns the HTTP status. Credentials as for queries."""
     from urllib.parse import quote
 
+    from mscowl import http
+
+    given = store_url
+    store_url = http.check_endpoint(store_url)
     separator = "&" if "?" in store_url else "?"
     target = (
         store_url + separator + (f"graph={quote(graph_iri, safe='')}" if graph_iri else "default")
@@ -361,7 +404,7 @@ def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: f
     )
     where = f"graph store {store_url}"
     try:
-        with _authorize(request, timeout).open(request, timeout=timeout) as response:
+        with _authorize(request, timeout, given).open(request, timeout=timeout) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         raise EndpointError(f"{where}: HTTP {exc.code} {exc.reason}") from exc
@@ -376,27 +419,33 @@ def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: f
         raise EndpointError(f"{where}: unreachable ({getattr(exc, 'reason', exc)})") from exc
 
 
-def _authorize(request: urllib.request.Request, timeout: float) -> urllib.request.OpenerDirector:
+def _authorize(
+    request: urllib.request.Request, timeout: float, given: str
+) -> urllib.request.OpenerDirector:
     """Put the endpoint credentials, if any, on the request itself, so that a large body is
     sent once: HTTP Basic (Fuseki, GraphDB), or HTTP Digest answered from the challenge of a
     ``HEAD`` request when the server asks for Digest (Virtuoso's ``/sparql-graph-crud-auth``,
     which refuses Basic without a challenge and drops the connection under a large body sent
-    without credentials). Returns an opener that also answers a later Digest challenge."""
-    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    without credentials). Returns an opener that also answers a later Digest challenge, and
+    sends no credentials along a redirect to another origin. ``given`` is the URL as the user
+    gave it, which may carry ``user:password@``."""
+    from mscowl.http import opener
+
+    user, password = _credentials(given)
     if not user:
-        return urllib.request.build_opener()
+        return opener()
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, request.full_url, user, password or "")
+    passwords.add_password(None, request.full_url, user, password)
     digest = urllib.request.HTTPDigestAuthHandler(passwords)
     challenge = digest_challenge(request.full_url, timeout)
     if challenge is None:
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
         request.add_unredirected_header("Authorization", f"Basic {token}")
     else:
         answer = digest.get_authorization(request, challenge)
         if answer:
             request.add_unredirected_header("Authorization", f"Digest {answer}")
-    return urllib.request.build_opener(digest)
+    return opener(digest)
 
 
 def digest_challenge(url: str, timeout: float) -> dict[str, str] | None:
@@ -406,9 +455,11 @@ def digest_challenge(url: str, timeout: float) -> dict[str, str] | None:
     >>> digest_challenge("http://127.0.0.1:9/nothing-listens-here", 1) is None
     True
     """
+    from mscowl.http import opener
+
     request = urllib.request.Request(url, method="HEAD")
     try:
-        with urllib.request.urlopen(request, timeout=timeout):
+        with opener().open(request, timeout=timeout):
             return None
     except urllib.error.HTTPError as exc:
         scheme, _, fields = (exc.headers.get("WWW-Authenticate") or "").partition(" ")

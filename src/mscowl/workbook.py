@@ -42,6 +42,8 @@ ROWS: Final = 5000
 def last_row(table: Table) -> int:
     """The last spreadsheet row that the dropdowns of ``table``'s columns cover."""
     return max(ROWS, 2 * (len(table.rows) + 1))
+
+
 _MAX_WIDTH: Final = 60
 
 
