@@ -230,6 +230,39 @@ CELL_CASES = [
         "",
         "found no value in pmid, pmcid, doi, registry_id; expected at least one",
     ),
+    # untrusted cells (issue 25): each gives one line with its cell, never a traceback
+    (
+        "huge-integer",
+        "trials.csv",
+        "NCT02530047",
+        "enrolment",
+        "9" * 5000,
+        "found a number of 5000 characters; expected at most 40 digits",
+    ),
+    (
+        "zero-width-label",
+        "tissue-sources.csv",
+        "bone-marrow",
+        "label",
+        "\u200b",
+        "found '\\u200b', which has no visible character; expected text",
+    ),
+    (
+        "control-character-in-url",
+        "references.csv",
+        "EudraCT-2012-003741-15",
+        "url",
+        "https://example.org/a\x01b",
+        "which is not a well-formed IRI",
+    ),
+    (
+        "curie-that-breaks-an-iri",
+        "trials.csv",
+        "NCT02530047",
+        "condition",
+        "MONDO:0008170>x",
+        "whose identifier has characters an IRI may not hold",
+    ),
 ]
 
 

@@ -5,6 +5,7 @@ nothing they should not."""
 from __future__ import annotations
 
 import base64
+import os
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from conftest import ROOT
 from mscowl.cli import main
 from mscowl.query import EndpointError, SavedQuery, resolve
 from mscowl.sparql import PASSWORD_ENV, USER_ENV, run_remote
+from seedtools import copy_seeds
 from servers import misbehaving_endpoint, recording_server
 
 QUERIES = ROOT / "queries"
@@ -189,3 +191,310 @@ def test_reported_urls_have_no_userinfo() -> None:
     line = one_line_error(code, err)
     assert "carol" not in line and ":pw@" not in line
     assert "http://127.0.0.1:1/store" in line
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs (the folder rules are tested in test_outputs.py): through the commands.
+
+
+def test_release_into_a_folder_of_other_files_touches_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    code, _, err = cli("release", "--out", str(out), "--seeds", str(ROOT / "seeds"))
+    assert "holds files that mscowl did not write" in one_line_error(code, err)
+    assert [p.name for p in out.iterdir()] == ["thesis.tex"]
+
+
+# --------------------------------------------------------------------------------------------
+# Parsers: no entity expansion, no remote contexts, bounded workbooks, no links out of the seeds.
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+  <rdf:Description rdf:about="http://example.org/x"><rdfs:label>&e;</rdfs:label></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("engine", ["native", "pyshacl", "jena", "auto"])
+def test_entity_expansion_is_refused_by_every_engine(tmp_path: Path, engine: str) -> None:
+    data = tmp_path / "laughs.owl"
+    data.write_text(LAUGHS)
+    code, out, err = cli("validate", str(data), "--engine", engine)
+    assert "declares a DTD" in one_line_error(code, err)
+    assert "conforms" not in out
+
+
+def test_entity_expansion_is_refused_within_a_memory_limit(tmp_path: Path) -> None:
+    data = tmp_path / "laughs.rdf"
+    data.write_text(LAUGHS.replace("&e;</rdfs", "&e;&e;&e;&e;</rdfs"))
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))\n"
+        "from mscowl.cli import main\n"
+        "sys.argv = ['mscowl', 'validate', sys.argv[1], '--engine', 'native']\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(data)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "declares a DTD" in result.stderr
+
+
+def test_a_remote_json_ld_context_is_never_fetched(tmp_path: Path) -> None:
+    with recording_server() as (context, fetched):
+        for where in (context, "file:///dev/zero"):
+            data = tmp_path / "data.jsonld"
+            data.write_text(
+                '{"@context": "' + where + '", "@id": "http://example.org/x", "label": "x"}'
+            )
+            code, _, err = cli("validate", str(data))
+            assert "names a JSON-LD context to fetch" in one_line_error(code, err)
+        assert fetched == []
+
+
+def test_a_stray_far_cell_is_refused_before_the_workbook_is_read(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "trials"
+    sheet["A1"] = "id"
+    sheet["XFD1048576"] = "stray"
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    assert path.stat().st_size < 50_000
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))\n"
+        "from mscowl.cli import main\n"
+        "sys.argv = ['mscowl', 'build', '--seeds', sys.argv[1], '--out', sys.argv[2]]\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path), str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "reaches cell XFD1048576" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("target", ["/proc/self/environ", "/dev/zero", "outside"])
+def test_a_sheet_that_links_out_of_the_seeds_is_refused_unread(tmp_path: Path, target: str) -> None:
+    seeds = copy_seeds(tmp_path / "seeds")
+    if target == "outside":
+        outside = tmp_path / "secret.csv"
+        outside.write_text("SECRET_TOKEN=abc123,x\n")
+        target = str(outside)
+    (seeds / "pathways.csv").unlink()
+    (seeds / "pathways.csv").symlink_to(target)
+    code, _, err = cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert f"pathways.csv: is a link to {Path(target).resolve()}, outside the seeds folder" in err
+    assert "SECRET" not in err and "PATH=" not in err
+
+
+def test_a_sheet_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
+    seeds = copy_seeds(tmp_path / "seeds")
+    (seeds / "pathways.csv").unlink()
+    os.mkfifo(seeds / "pathways.csv")
+    code, _, err = cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "pathways.csv: is not a regular file; expected a sheet" in err
+
+
+def test_an_error_quotes_only_a_short_escaped_excerpt(tmp_path: Path) -> None:
+    seeds = copy_seeds(tmp_path / "seeds")
+    (seeds / "pathways.csv").write_text("id," + "x" * 5000 + "\x1b[31m\n")
+    code, _, err = cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"))
+    assert code == 2
+    line = next(x for x in err.splitlines() if "pathways.csv:1" in x)
+    assert len(line) < 400 and "\x1b" not in line
+
+
+@pytest.mark.parametrize(
+    ("where", "pattern"),
+    [("mapping", "(a+)+$"), ("shapes", "^(\\\\w+\\\\s?)*$")],
+)
+def test_a_catastrophic_regular_expression_is_refused(
+    tmp_path: Path, where: str, pattern: str
+) -> None:
+    started = time.monotonic()
+    if where == "mapping":
+        seeds = copy_seeds(tmp_path / "seeds")
+        mapping = seeds / "mapping.toml"
+        text = mapping.read_text()
+        mapping.write_text(text.replace('pattern = "PMC[0-9]+"', f'pattern = "{pattern}"'))
+        code, _, err = cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"))
+        assert code == 2
+        assert "repeats a repetition" in err and "mapping.toml:references:" in err
+    else:
+        shapes = tmp_path / "s.ttl"
+        shapes.write_text(
+            "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            "<#s> a sh:NodeShape ; sh:targetSubjectsOf rdfs:label ;\n"
+            f'  sh:property [ sh:path rdfs:label ; sh:pattern "{pattern}" ] .\n'
+        )
+        code, _, err = cli("validate", "--shapes", str(shapes), "--seeds", str(ROOT / "seeds"))
+        assert "repeats a repetition" in one_line_error(code, err)
+    assert time.monotonic() - started < 30
+
+
+# --------------------------------------------------------------------------------------------
+# Every bad input is one line with exit 2.
+
+
+def test_mapping_values_of_the_wrong_type_name_file_and_line(tmp_path: Path) -> None:
+    seeds = copy_seeds(tmp_path / "seeds")
+    mapping = seeds / "mapping.toml"
+    lines = mapping.read_text().splitlines()
+    number = next(i for i, line in enumerate(lines) if line == 'name = "enrolment"')
+    lines.insert(number + 1, 'separator = 7\nlanguage = "not a tag!"\nfile = "../../etc/passwd"')
+    mapping.write_text("\n".join(lines) + "\n")
+    code, _, err = cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert f"mapping.toml:trials:{number + 1}:enrolment: 'separator' must be one character" in err
+    assert "'language' must be a language tag" in err
+    assert "Traceback" not in err
+
+
+SHAPES_HEAD = (
+    "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("shape", "message"),
+    [
+        (
+            "<#s> a sh:NodeShape ; sh:targetSubjectsOf rdfs:label ; "
+            'sh:property [ sh:path rdfs:label ; sh:pattern "([a-z" ] .',
+            "does not compile",
+        ),
+        (
+            "<#s> a sh:NodeShape ; sh:targetSubjectsOf rdfs:label ; "
+            'sh:sparql [ sh:select "SELECT $this WHERE { $this ?p }" ] .',
+            "is not SPARQL",
+        ),
+    ],
+)
+def test_broken_shapes_are_one_line(tmp_path: Path, shape: str, message: str) -> None:
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(SHAPES_HEAD + shape + "\n")
+    for engine in ("auto", "pyshacl"):
+        code, _, err = cli("validate", "--shapes", str(shapes), "--engine", engine)
+        assert message in one_line_error(code, err)
+
+
+def test_a_damaged_workbook_is_one_line(tmp_path: Path) -> None:
+    good = tmp_path / "w.xlsx"
+    code, _, err = cli("workbook", "--seeds", str(ROOT / "seeds"), "--out", str(good))
+    assert code == 0, err
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    code, _, err = cli("build", "--seeds", str(cut), "--out", str(tmp_path / "out"))
+    assert code == 2 and "Traceback" not in err
+    assert "cut.xlsx" in err
+
+
+def test_a_binary_query_file_is_one_line(tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    code, _, err = cli("query", str(query))
+    assert "is not UTF-8 text" in one_line_error(code, err)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--version", ""], "found version ''"),
+        (["--version", "2026-02-30"], "found version '2026-02-30', which is no calendar date"),
+    ],
+)
+def test_a_release_version_that_is_no_version_is_refused(args: list[str], message: str) -> None:
+    code, _, err = cli("release", *args, "--seeds", str(ROOT / "seeds"))
+    assert message in one_line_error(code, err)
+
+
+def test_an_empty_data_file_does_not_conform(tmp_path: Path) -> None:
+    data = tmp_path / "empty.ttl"
+    data.write_text("")
+    code, out, err = cli("validate", str(data))
+    assert "is empty" in one_line_error(code, err)
+    assert "conforms" not in out
+
+
+# --------------------------------------------------------------------------------------------
+# Output: a label cannot forge a CI log line or reorder a terminal line.
+
+
+def test_a_label_with_line_breaks_cannot_forge_a_ci_annotation(tmp_path: Path) -> None:
+    data = tmp_path / "d.ttl"
+    data.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<http://example.org/x> rdfs:label "x\\n::error file=README.md,line=1::forged\\u202e" .\n'
+    )
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(
+        SHAPES_HEAD + "<#s> a sh:NodeShape ; sh:targetSubjectsOf rdfs:label ; "
+        "sh:property [ sh:path rdfs:label ; sh:minLength 100 ] .\n"
+    )
+    for fmt in ("text", "github"):
+        code, out, _ = cli("validate", str(data), "--shapes", str(shapes), "--format", fmt)
+        assert code == 1
+        assert not any(line.startswith("::error file=README.md") for line in out.splitlines())
+        assert "\u202e" not in out
+
+
+# --------------------------------------------------------------------------------------------
+# publish: nothing sent before everything is checked; a failure says what the server holds.
+
+
+def test_publish_of_a_broken_file_sends_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "kg.nt"
+    data.write_text("<http://example.org/a> <http://example.org/b> .\n")
+    with recording_server() as (store, received):
+        code, _, err = cli(
+            "publish", "--endpoint", store, "--query-endpoint", store, "--data", str(data)
+        )
+        assert "not valid N-Triples" in one_line_error(code, err)
+        assert received == []
+
+
+def test_publish_says_what_the_server_holds_when_the_second_graph_fails() -> None:
+    from mscowl.errors import CheckFailedError
+    from mscowl.publish import Upload, publish
+
+    uploads = [
+        Upload("http://g/kg", b"x", 2, "knowledge graph"),
+        Upload("http://g/o", b"y", 3, "ontology"),
+    ]
+    counts = {"http://g/kg": 2}
+
+    def put(graph: str | None, body: bytes) -> int:
+        if graph == "http://g/o":
+            raise EndpointError("graph store http://s/store: HTTP 500 Internal Server Error")
+        return 204
+
+    with pytest.raises(EndpointError) as caught:
+        publish(uploads, put, lambda g: counts[g or ""], lambda _: None)
+    message = str(caught.value)
+    assert "replaced and verified: <http://g/kg> (2 triples)" in message
+    assert "<http://g/o> was not replaced (the PUT failed)" in message
+    counts["http://g/o"] = 1
+    with pytest.raises(CheckFailedError, match="<http://g/o> holds 1 triples after the PUT"):
+        publish(uploads, lambda g, b: 204, lambda g: counts[g or ""], lambda _: None)

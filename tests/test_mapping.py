@@ -139,13 +139,13 @@ type = "float"
         Mapping.load(path)
     messages = [str(p) for p in caught.value.problems]
     expected = [
-        f"{path}: 'base' must be an absolute http(s) IRI",
-        f"{path}:a: unknown key 'colour'",
-        f"{path}:a: 'subject' must be an IRI template containing {{id}}",
-        f"{path}:a:kind: an enum column needs 'values'",
-        f"{path}:a:term: unknown prefix 'NOPE' in 'prefixes'",
-        f"{path}:a:size: unknown type 'float'",
-        f"{path}:a:ref: refers to sheet 'nowhere', which the mapping does not define",
+        f"{path}:2: 'base' must be an absolute http(s) IRI",
+        f"{path}:a:3: unknown key 'colour'",
+        f"{path}:a:3: 'subject' must be an IRI template containing {{id}}",
+        f"{path}:a:11:kind: an enum column needs 'values'",
+        f"{path}:a:18:term: unknown prefix 'NOPE' in 'prefixes'",
+        f"{path}:a:22:size: unknown type 'float'",
+        f"{path}:a:14:ref: refers to sheet 'nowhere', which the mapping does not define",
     ]
     for message in expected:
         assert any(m.startswith(message) for m in messages), (message, messages)

@@ -15,6 +15,7 @@ build stays untouched.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from mscowl.namespaces import BASE, PREFIXES, compress, is_own
 from mscowl.origins import OriginIndex, index_lines
 from mscowl.outputs import Writer
 from mscowl.pipeline import Seeds
+from mscowl.safety import excerpt
 from mscowl.serialize import nt_term, turtle_chunks
 from mscowl.sheets import Row, Table, read_seeds
 from mscowl.shipped import MAPPING
@@ -39,6 +41,9 @@ MAPPING_FILE: Final = "mapping.toml"
 TURTLE: Final = "knowledge-graph.ttl"
 NTRIPLES: Final = "knowledge-graph.nt"
 ORIGIN_INDEX: Final = "origin-index.tsv"
+
+#: What an id may not hold, whatever a mapping's ``id_pattern`` allows: it becomes part of an IRI.
+_NOT_IN_IRI: Final = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
 
 #: A triple as three terms in N-Triples syntax: the build makes strings, not rdflib terms,
 #: which keeps 100k rows fast and small (see :func:`mscowl.serialize.nt_term`).
@@ -232,7 +237,7 @@ def build_graph(
         if value not in identifiers[target_sheet]:
             problems.append(
                 InputError(
-                    f"found '{value}', which no row of sheet '{target_sheet}' defines; "
+                    f"found {excerpt(value)}, which no row of sheet '{target_sheet}' defines; "
                     f"expected the id of a row of {mapping.sheets[target_sheet].file}",
                     origin,
                 )
@@ -307,11 +312,11 @@ def _map_row(
     if not identifier:
         problems.append(InputError("found an empty id; expected a stable identifier", id_origin))
         return
-    if not sheet.id_pattern.fullmatch(identifier):
+    if not sheet.id_pattern.fullmatch(identifier) or _NOT_IN_IRI.search(identifier):
         problems.append(
             InputError(
-                f"found the id '{identifier}'; expected letters, digits and . _ ~ - only "
-                f"(pattern {sheet.id_pattern.pattern})",
+                f"found the id {excerpt(identifier)}; expected letters, digits and . _ ~ - only "
+                f"(pattern {sheet.id_pattern.pattern}, and nothing an IRI may not hold)",
                 id_origin,
             )
         )

@@ -40,6 +40,7 @@ from mscowl.pipeline import (
 from mscowl.query import FORMATS as QUERY_FORMATS
 from mscowl.query import ResultTable
 from mscowl.reports import FORMATS
+from mscowl.safety import printable
 from mscowl.validate import ENGINES, LEVELS
 
 if TYPE_CHECKING:
@@ -57,13 +58,13 @@ def reports_errors(func: F) -> F:
             return func(*args, **kwargs)
         except InputProblemsError as exc:
             for problem in exc.problems:
-                click.echo(f"mscowl: error: {problem}", err=True)
+                click.echo(f"mscowl: error: {printable(str(problem))}", err=True)
             click.echo(
                 f"mscowl: {len(exc.problems)} problem(s) found; nothing was written", err=True
             )
             sys.exit(exc.exit_code)
         except MscowlError as exc:
-            click.echo(f"mscowl: error: {exc}", err=True)
+            click.echo(f"mscowl: error: {printable(str(exc))}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
@@ -87,13 +88,13 @@ class MscowlGroup(click.Group):
                 message = f"{name} {exc.message}"
             else:
                 message = exc.format_message()
-            click.echo(f"mscowl: error: {message}", err=True)
+            click.echo(f"mscowl: error: {printable(message)}", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             hint = ""
             if isinstance(exc, click.UsageError) and exc.ctx is not None:
                 hint = f" (see {exc.ctx.command_path} --help)"
-            click.echo(f"mscowl: error: {exc.format_message()}{hint}", err=True)
+            click.echo(f"mscowl: error: {printable(exc.format_message())}{hint}", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("mscowl: aborted", err=True)
@@ -102,7 +103,8 @@ class MscowlGroup(click.Group):
             if os.environ.get("MSCOWL_DEBUG", "") not in ("", "0"):
                 raise
             click.echo(
-                f"mscowl: internal error ({type(exc).__name__}: {str(exc)[:200]}); this is a bug "
+                f"mscowl: internal error ({type(exc).__name__}: {printable(str(exc)[:200])}); "
+                "this is a bug "
                 "in mscowl, please report it with the command you ran (MSCOWL_DEBUG=1 shows "
                 "the traceback)",
                 err=True,
@@ -731,46 +733,44 @@ def publish(
     The saved queries read the default graph: publish with --default-graph, or let the server
     treat the default graph as the union of the named graphs (see the README)."""
     from mscowl.ontology import load_ontology
+    from mscowl.publish import Upload, count_ntriples, graph_body
+    from mscowl.publish import publish as run_publish
     from mscowl.serialize import ntriples
     from mscowl.sparql import count_triples, put_graph
 
     files = graph_files(data)
-    if files and all(f.suffix == ".nt" for f in files):
-        lines = {line for f in files for line in f.read_bytes().splitlines() if line.strip()}
-        kg_body = b"".join(line + b"\n" for line in sorted(lines))  # no rdflib parse
-    elif files:
-        from mscowl.validate import parse_files
-
-        kg_body = ntriples(parse_files(files, "data"))
+    if files:
+        kg_body = graph_body(files)
     else:
         from mscowl.build import build_knowledge_graph
 
         kg_body = build_knowledge_graph(_seeds(seeds), ontology=ontology_path).ntriples()
     ontology_body = ntriples(load_ontology(ontology_path).closure)
     verify = query_endpoint or _query_url(endpoint)
+    kg_count = count_ntriples(kg_body, "the knowledge graph")
+    ontology_count = count_ntriples(ontology_body, "the ontology")
     if default_graph:
-        uploads: list[tuple[str | None, bytes, str]] = [
-            (None, kg_body + ontology_body, "knowledge graph and ontology")
+        both = kg_body + ontology_body
+        uploads = [
+            Upload(None, both, count_ntriples(both, "the graphs"), "knowledge graph and ontology")
         ]
     else:
         uploads = [
-            (graph_iri, kg_body, "knowledge graph"),
-            (ontology_graph, ontology_body, "ontology"),
+            Upload(graph_iri, kg_body, kg_count, "knowledge graph"),
+            Upload(ontology_graph, ontology_body, ontology_count, "ontology"),
         ]
-    for iri, body, what in uploads:
-        status = put_graph(endpoint, iri, body)
-        expected = len(set(body.splitlines()))
-        found = count_triples(verify, iri)
-        if found != expected:
-            where = f"<{iri}>" if iri else "the default graph"
-            raise CheckFailedError(
-                f"{what}: the server holds {found} triples in {where}, expected {expected}"
-            )
-        target = f"<{iri}>" if iri else "the default graph"
-        click.echo(f"published {what}: {expected} triples into {target} (HTTP {status})")
+    run_publish(
+        uploads,
+        lambda iri, body: put_graph(endpoint, iri, body),
+        lambda iri: count_triples(verify, iri),
+        click.echo,
+    )
 
 
 def _query_url(store_url: str) -> str:
+    from mscowl.http import check_endpoint
+
+    store_url = check_endpoint(store_url)
     for old, new in (
         ("/store", "/query"),  # Oxigraph
         ("/data", "/sparql"),  # Fuseki

@@ -30,6 +30,7 @@ from rdflib.term import Node
 
 from mscowl.errors import InputError, InputProblemsError, Origin
 from mscowl.namespaces import PREFIXES, expand
+from mscowl.safety import check_regex, excerpt
 from mscowl.serialize import NT_ESCAPES
 
 #: Column types a mapping may use.
@@ -53,12 +54,16 @@ DEFAULT_ID_PATTERN: Final = r"[A-Za-z0-9][A-Za-z0-9._~-]*"
 _CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*):(\S+)")
 #: A term as a workbook's dropdown shows it, "label (CURIE)": read back as the CURIE.
 LABELLED_CURIE: Final = re.compile(r"(.*\S)\s+\(([A-Za-z][A-Za-z0-9_.-]*:[^\s()]+)\)")
-_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+_IRI = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"{}|\\^`]+")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 _YEAR = re.compile(r"[0-9]{4}")
+#: A character that shows: not white space, a control, or a zero-width or format character.
+_VISIBLE: Final = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+#: The longest number a cell may hold (Python refuses to read integers of 4,300 digits).
+MAX_DIGITS: Final = 40
 _COLUMN_KEYS: Final = {
     "name",
     "property",
@@ -85,6 +90,87 @@ _SHEET_KEYS: Final = {
     "require_one_of",
     "columns",
 }
+
+
+#: A language tag (BCP 47, as RDF 1.1 literals take it).
+LANGUAGE_TAG: Final = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_strs(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _is_text_map(v: Any) -> bool:
+    return isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _is_separator(v: Any) -> bool:
+    return isinstance(v, str) and len(v) == 1 and not v.isspace()
+
+
+def _is_sheet_file(v: Any) -> bool:
+    return isinstance(v, str) and bool(re.fullmatch(r"[\w-][\w.-]*\.(csv|tsv)", v))
+
+
+def _is_pairs(v: Any) -> bool:
+    return isinstance(v, list) and all(_is_strs(x) and len(x) == 2 for x in v)
+
+
+#: What each key of a column or a sheet holds: (check, what a mistake is told to expect).
+_COLUMN_SCHEMA: Final[dict[str, tuple[Callable[[Any], bool], str]]] = {
+    "name": (_is_str, "a string"),
+    "property": (_is_str, "a string"),
+    "type": (_is_str, "a string"),
+    "required": (lambda v: isinstance(v, bool), "true or false"),
+    "required_when": (_is_text_map, "a table of strings"),
+    "separator": (_is_separator, "one character"),
+    "language": (
+        lambda v: isinstance(v, str) and bool(LANGUAGE_TAG.fullmatch(v)),
+        "a language tag such as en or pt-BR",
+    ),
+    "template": (lambda v: isinstance(v, str) and "{}" in v, "a string with {} in it"),
+    "pattern": (_is_str, "a string"),
+    "minimum": (_is_number, "a number"),
+    "maximum": (_is_number, "a number"),
+    "prefixes": (_is_strs, "a list of strings"),
+    "sheet": (_is_str, "a string"),
+    "values": (_is_text_map, "a table of strings"),
+}
+_SHEET_SCHEMA: Final[dict[str, tuple[Callable[[Any], bool], str]]] = {
+    "file": (_is_sheet_file, "a file name ending .csv or .tsv, without a folder"),
+    "subject": (_is_str, "a string"),
+    "id": (_is_str, "a string"),
+    "id_pattern": (_is_str, "a string"),
+    "class": (_is_strs, "a list of strings"),
+    "constants": (_is_pairs, "a list of [property, CURIE] pairs"),
+    "require_one_of": (_is_strs, "a list of strings"),
+    "columns": (
+        lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+        "a list of [[sheets.<name>.columns]] tables",
+    ),
+}
+
+
+def _schema_problems(
+    raw: MappingABC[str, Any],
+    schema: MappingABC[str, tuple[Callable[[Any], bool], str]],
+    where: Origin,
+) -> list[InputError]:
+    problems = []
+    for key, (valid, expected) in schema.items():
+        if key in raw and not valid(raw[key]):
+            found = str(raw[key])
+            found = found if len(found) <= 40 else found[:40] + "…"
+            problems.append(InputError(f"'{key}' must be {expected}; found {found!r}", where))
+    return problems
 
 
 class LiteralForm(NamedTuple):
@@ -158,30 +244,48 @@ class ColumnMap:
     # --- one converter per type -----------------------------------------------------------
 
     def _string(self, value: str, origin: Origin) -> LiteralForm:
+        if not _VISIBLE.search(value):
+            raise InputError(
+                f"found {excerpt(value)}, which has no visible character; expected text", origin
+            )
         if self.pattern and not self.pattern.fullmatch(value):
             raise InputError(
-                f"found '{value}'; expected text matching {self.pattern.pattern}", origin
+                f"found {excerpt(value)}; expected text matching {self.pattern.pattern}", origin
             )
         text = self.template.replace("{}", value) if self.template else value
         return LiteralForm(text, language=self.language)
 
     def _integer(self, value: str, origin: Origin) -> LiteralForm:
         non_negative = self.type == "nonNegativeInteger"
+        if len(value) > MAX_DIGITS:
+            raise InputError(
+                f"found a number of {len(value)} characters; expected at most {MAX_DIGITS} digits",
+                origin,
+            )
         if not _INTEGER.fullmatch(value) or (non_negative and value.startswith("-")):
             what = "a whole number of 0 or more" if non_negative else "a whole number"
-            raise InputError(f"found '{value}'; expected {what} (digits only, e.g. 30)", origin)
+            raise InputError(
+                f"found {excerpt(value)}; expected {what} (digits only, e.g. 30)", origin
+            )
         number = int(value)
         self._check_bounds(Decimal(number), value, origin)
         datatype = XSD.nonNegativeInteger if non_negative else XSD.integer
         return LiteralForm(str(number), str(datatype))
 
     def _decimal(self, value: str, origin: Origin) -> LiteralForm:
+        if len(value) > MAX_DIGITS:
+            raise InputError(
+                f"found a number of {len(value)} characters; expected at most {MAX_DIGITS} digits",
+                origin,
+            )
         if not _DECIMAL.fullmatch(value):
-            raise InputError(f"found '{value}'; expected a decimal number (e.g. 95 or 2.5)", origin)
+            raise InputError(
+                f"found {excerpt(value)}; expected a decimal number (e.g. 95 or 2.5)", origin
+            )
         try:
             number = Decimal(value)
         except InvalidOperation as exc:  # pragma: no cover - the pattern excludes this
-            raise InputError(f"found '{value}'; expected a decimal number", origin) from exc
+            raise InputError(f"found {excerpt(value)}; expected a decimal number", origin) from exc
         self._check_bounds(number, value, origin)
         return LiteralForm(canonical_decimal(number), str(XSD.decimal))
 
@@ -200,19 +304,21 @@ class ColumnMap:
         match = _YEAR_MONTH.fullmatch(value)
         if match:
             if not 1 <= int(match.group(2)) <= 12:
-                raise InputError(f"found '{value}'; expected a month from 01 to 12", origin)
+                raise InputError(f"found {excerpt(value)}; expected a month from 01 to 12", origin)
             return LiteralForm(value, str(XSD.gYearMonth))
         return LiteralForm(_full_date(value, origin, partial=True), str(XSD.date))
 
     def _gyear(self, value: str, origin: Origin) -> LiteralForm:
         if not _YEAR.fullmatch(value):
-            raise InputError(f"found '{value}'; expected a year of four digits (e.g. 2021)", origin)
+            raise InputError(
+                f"found {excerpt(value)}; expected a year of four digits (e.g. 2021)", origin
+            )
         return LiteralForm(value, str(XSD.gYear))
 
     def _boolean(self, value: str, origin: Origin) -> LiteralForm:
         lowered = value.lower()
         if lowered not in ("true", "false"):
-            raise InputError(f"found '{value}'; expected true or false", origin)
+            raise InputError(f"found {excerpt(value)}; expected true or false", origin)
         return LiteralForm(lowered, str(XSD.boolean))
 
     def _curie(self, value: str, origin: Origin) -> URIRef:
@@ -223,25 +329,35 @@ class ColumnMap:
         ):  # "label (CURIE)", as a workbook dropdown writes it; the build checks the label
             value = labelled.group(2)
         if _IRI.fullmatch(value):
-            raise InputError(f"found the IRI '{value}'; expected {expected}", origin)
+            raise InputError(f"found the IRI {excerpt(value)}; expected {expected}", origin)
         match = _CURIE.fullmatch(value)
         if not match:
-            raise InputError(f"found '{value}', which is not a CURIE; expected {expected}", origin)
+            raise InputError(
+                f"found {excerpt(value)}, which is not a CURIE; expected {expected}", origin
+            )
         prefix = match.group(1)
         if prefix not in PREFIXES:
             known = _suggest(prefix, PREFIXES)
             raise InputError(
-                f"found '{value}' with the unknown prefix '{prefix}'{known}; expected {expected}",
+                f"found {excerpt(value)} with the unknown prefix '{prefix}'{known}; "
+                f"expected {expected}",
                 origin,
             )
         if self.prefixes and prefix not in self.prefixes:
-            raise InputError(f"found '{value}'; expected {expected}", origin)
-        return URIRef(expand(value))
+            raise InputError(f"found {excerpt(value)}; expected {expected}", origin)
+        iri = expand(value)
+        if not _IRI.fullmatch(iri):
+            raise InputError(
+                f"found {excerpt(value)}, whose identifier has characters an IRI may not hold; "
+                f"expected {expected}",
+                origin,
+            )
+        return URIRef(iri)
 
     def _iri(self, value: str, origin: Origin) -> URIRef:
         if not _IRI.fullmatch(value):
             raise InputError(
-                f"found '{value}', which is not a well-formed IRI; expected an "
+                f"found {excerpt(value)}, which is not a well-formed IRI; expected an "
                 'absolute http(s) IRI without spaces or <>"{}|\\^` characters',
                 origin,
             )
@@ -250,7 +366,7 @@ class ColumnMap:
     def _ref(self, value: str, origin: Origin) -> LiteralForm:
         if not re.fullmatch(DEFAULT_ID_PATTERN, value):
             raise InputError(
-                f"found '{value}'; expected the id of a row of sheet '{self.sheet}'", origin
+                f"found {excerpt(value)}; expected the id of a row of sheet '{self.sheet}'", origin
             )
         return LiteralForm(value)
 
@@ -258,7 +374,7 @@ class ColumnMap:
         if value not in self.values:
             allowed = ", ".join(sorted(self.values))
             hint = _suggest(value, self.values)
-            raise InputError(f"found '{value}'{hint}; expected one of: {allowed}", origin)
+            raise InputError(f"found {excerpt(value)}{hint}; expected one of: {allowed}", origin)
         return self.values[value]
 
 
@@ -293,12 +409,14 @@ def canonical_decimal(number: Decimal) -> str:
 def _full_date(value: str, origin: Origin, *, partial: bool = False) -> str:
     forms = "YYYY, YYYY-MM or YYYY-MM-DD" if partial else "YYYY-MM-DD"
     if not _DATE.fullmatch(value):
-        raise InputError(f"found '{value}'; expected a date as {forms} (e.g. 2019-04-01)", origin)
+        raise InputError(
+            f"found {excerpt(value)}; expected a date as {forms} (e.g. 2019-04-01)", origin
+        )
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError as exc:
         raise InputError(
-            f"found '{value}', which is not a calendar date; expected {forms}", origin
+            f"found {excerpt(value)}, which is not a calendar date; expected {forms}", origin
         ) from exc
 
 
@@ -306,6 +424,40 @@ def _expected_curie(prefixes: tuple[str, ...]) -> str:
     if not prefixes:
         return "a CURIE such as MONDO:0008170"
     return "a CURIE with prefix " + " or ".join(prefixes)
+
+
+def _with_line(problem: InputError, text: str) -> InputError:
+    """The problem with the line of the mapping file it is about: the line of its column's
+    ``name = "..."`` in its sheet's tables, of ``[sheets.<name>]``, or of ``base``."""
+    origin = problem.origin
+    if origin is None or origin.row is not None:
+        return problem
+    lines = text.splitlines()
+
+    def first(pattern: str, start: int = 0) -> int | None:
+        compiled = re.compile(pattern)
+        return next((i for i in range(start, len(lines)) if compiled.match(lines[i])), None)
+
+    found: int | None
+    if origin.sheet is None:
+        found = first(r"\s*base\s*=")
+    else:
+        sheet = re.escape(origin.sheet)
+        found = first(rf"\s*\[\[?\s*sheets\.(\"{sheet}\"|{sheet})[\].]")
+        if found is not None and origin.column:
+            column = first(rf"\s*name\s*=\s*[\"']{re.escape(origin.column)}[\"']", found)
+            found = column if column is not None else found
+    if found is None:
+        return problem
+    return InputError(problem.message, origin._replace(row=found + 1))
+
+
+def _iri_of(curie: str) -> URIRef:
+    """The IRI of a CURIE of the mapping; ValueError unless it is a well-formed IRI."""
+    iri = expand(curie)
+    if not _IRI.fullmatch(iri) and not iri.startswith("urn:"):
+        raise ValueError(f"'{curie}' expands to '{iri}', which is not a well-formed IRI")
+    return URIRef(iri)
 
 
 def _suggest(value: str, choices: MappingABC[str, Any]) -> str:
@@ -350,7 +502,10 @@ class Mapping:
         """Read and check a mapping file; every problem in it is reported at once."""
         name = str(path)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except UnicodeDecodeError as exc:
+            raise InputError("the mapping is not UTF-8 text", Origin(name)) from exc
         except OSError as exc:
             raise InputError(f"cannot read the mapping: {exc.strerror}", Origin(name)) from exc
         except tomllib.TOMLDecodeError as exc:
@@ -379,7 +534,7 @@ class Mapping:
                         )
                     )
         if problems:
-            raise InputProblemsError(problems)
+            raise InputProblemsError([_with_line(p, text) for p in problems])
         return cls(path, base, sheets)
 
 
@@ -394,6 +549,10 @@ def _read_sheet(file: str, sheet: str, raw: Any, problems: list[InputError]) -> 
                 f"unknown key '{key}'; expected one of {', '.join(sorted(_SHEET_KEYS))}", where
             )
         )
+    wrong = _schema_problems(raw, _SHEET_SCHEMA, where)
+    if wrong:
+        problems.extend(wrong)
+        return None
     subject = raw.get("subject", "")
     if "{id}" not in subject:
         problems.append(InputError("'subject' must be an IRI template containing {id}", where))
@@ -413,14 +572,17 @@ def _read_sheet(file: str, sheet: str, raw: Any, problems: list[InputError]) -> 
     for name in raw.get("require_one_of", []):
         if name not in columns:
             problems.append(InputError(f"require_one_of names the unknown column '{name}'", where))
+    if "{id}" in subject and not _IRI.fullmatch("https://x.org/" + subject.replace("{id}", "x")):
+        problems.append(InputError("'subject' makes IRIs with characters IRIs may not hold", where))
     try:
-        classes = tuple(URIRef(expand(c)) for c in raw.get("class", []))
-        constants = tuple(
-            (URIRef(expand(p)), URIRef(expand(o))) for p, o in raw.get("constants", [])
-        )
-        id_pattern = re.compile(raw.get("id_pattern", DEFAULT_ID_PATTERN))
-    except (ValueError, re.error, TypeError) as exc:
-        problems.append(InputError(f"bad class, constants or id_pattern: {exc}", where))
+        classes = tuple(_iri_of(c) for c in raw.get("class", []))
+        constants = tuple((_iri_of(p), _iri_of(o)) for p, o in raw.get("constants", []))
+        id_pattern = check_regex(raw.get("id_pattern", DEFAULT_ID_PATTERN), "'id_pattern'")
+    except (ValueError, TypeError) as exc:
+        problems.append(InputError(f"bad class or constants: {exc}", where))
+        return None
+    except InputError as exc:
+        problems.append(InputError(exc.message, where))
         return None
     return SheetMap(
         name=sheet,
@@ -446,6 +608,9 @@ def _read_column(
     before = len(problems)
     for key in sorted(set(raw) - _COLUMN_KEYS):
         problems.append(InputError(f"unknown key '{key}'", where))
+    problems.extend(_schema_problems(raw, _COLUMN_SCHEMA, where))
+    if len(problems) > before:
+        return None
     kind = raw.get("type", "enum" if "values" in raw else "string")
     if kind not in TYPES:
         problems.append(
@@ -459,11 +624,14 @@ def _read_column(
         if prefix not in PREFIXES:
             problems.append(InputError(f"unknown prefix '{prefix}' in 'prefixes'", where))
     try:
-        prop = URIRef(expand(raw["property"])) if "property" in raw else None
-        values = {str(k): URIRef(expand(v)) for k, v in raw.get("values", {}).items()}
-        pattern = re.compile(raw["pattern"]) if "pattern" in raw else None
-    except (ValueError, re.error) as exc:
-        problems.append(InputError(f"bad property, values or pattern: {exc}", where))
+        prop = _iri_of(raw["property"]) if "property" in raw else None
+        values = {str(k): _iri_of(v) for k, v in raw.get("values", {}).items()}
+        pattern = check_regex(raw["pattern"], "'pattern'") if "pattern" in raw else None
+    except ValueError as exc:
+        problems.append(InputError(f"bad property or values: {exc}", where))
+        return None
+    except InputError as exc:
+        problems.append(InputError(exc.message, where))
         return None
     if len(problems) > before:
         return None

@@ -70,10 +70,13 @@ OXIGRAPH_FORMATS: Final = {
 
 def parse_rdf(path: Path) -> Graph:
     """Parse an RDF file, guessing the syntax from its extension; errors name the file."""
+    from mscowl.safety import check_rdf_file
+
     graph = Graph()
     fmt = RDFLIB_FORMATS.get(path.suffix.lower(), "turtle")
-    if not path.is_file():
+    if not path.exists():
         raise InputError("file not found", Origin(str(path)))
+    check_rdf_file(path)
     try:
         graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many parser-specific exception types
@@ -90,8 +93,11 @@ def subject_iris(path: Path) -> set[str]:
     fmt = OXIGRAPH_FORMATS.get(suffix)
     if fmt is None:
         return {str(s) for s in parse_rdf(path).subjects() if isinstance(s, URIRef)}
-    if not path.is_file():
+    if not path.exists():
         raise InputError("file not found", Origin(str(path)))
+    from mscowl.safety import check_rdf_file
+
+    check_rdf_file(path)
     try:
         return {
             t.subject.value
@@ -111,6 +117,8 @@ def closure_labels(path: Path) -> dict[str, set[str]]:
     catalog), read with pyoxigraph (no rdflib graph)."""
     import pyoxigraph
 
+    from mscowl.safety import check_rdf_file
+
     catalog = read_catalog(path.parent / "catalog-v001.xml")
     labels: dict[str, set[str]] = {}
     seen: set[Path] = set()
@@ -122,6 +130,7 @@ def closure_labels(path: Path) -> dict[str, set[str]]:
         if current in seen or fmt is None or not current.is_file():
             continue
         seen.add(current)
+        check_rdf_file(current)
         for t in pyoxigraph.parse(path=current, format=getattr(pyoxigraph.RdfFormat, fmt)):
             if t.predicate.value == label and isinstance(t.subject, pyoxigraph.NamedNode):
                 labels.setdefault(t.subject.value, set()).add(t.object.value)

@@ -46,6 +46,8 @@ _CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[^\s<>\"{}|\\^`]+")
 _IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_VALUE_LENGTH: Final = 500
+#: The largest saved query file read.
+MAX_QUERY_BYTES: Final = 1024 * 1024
 XSD_DECIMAL: Final = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 
 
@@ -170,10 +172,19 @@ class SavedQuery:
 
     @classmethod
     def from_file(cls, path: Path) -> SavedQuery:
+        from mscowl.safety import check_regular_file
+
+        check_regular_file(path, "query file", MAX_QUERY_BYTES)
         try:
             text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"is not UTF-8 text (byte {exc.start}); expected a SPARQL query", Origin(str(path))
+            ) from exc
         except OSError as exc:
             raise InputError(f"cannot read the query: {exc.strerror}", Origin(str(path))) from exc
+        if "\x00" in text:
+            raise InputError("holds NUL bytes; expected a SPARQL query", Origin(str(path)))
         return cls.parse(path.stem, text, path)
 
     def bind(self, values: Mapping[str, str]) -> str:

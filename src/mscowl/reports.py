@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from mscowl.errors import Origin
 from mscowl.origins import OriginIndex
+from mscowl.safety import printable
 from mscowl.validate import SEVERITY_RANK, Result, ValidationReport, display
 
 FORMATS: Final = ("text", "turtle", "json", "junit", "github")
@@ -74,15 +75,15 @@ def render_text(report: ValidationReport, context: ReportContext) -> str:
         groups.setdefault(result.focus, []).append(result)
     for focus, results in groups.items():
         lines.append("")
-        lines.append(display(focus, context.names))
+        lines.append(printable(display(focus, context.names)))
         for result in results:
             where = context.origin(result)
             path = display(result.path, context.names) if result.path is not None else "-"
             value = display(result.value, context.names) if result.value is not None else "-"
-            lines.append(f"  {severity_name(result):<9} {path}  value: {value}")
-            lines.append(f"            {result.message}")
+            lines.append(printable(f"  {severity_name(result):<9} {path}  value: {value}"))
+            lines.append(printable(f"            {result.message}"))
             if where:
-                lines.append(f"            fix at {where}")
+                lines.append(printable(f"            fix at {where}"))
     return "\n".join(lines) + "\n"
 
 
@@ -184,7 +185,10 @@ def render_github(report: ValidationReport, context: ReportContext) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's data: no line breaks (a label cannot start a forged ``::error``
+    line of its own), and no other control or bidirectional characters."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text)
 
 
 def _escape_property(text: str) -> str:

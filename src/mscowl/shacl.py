@@ -55,6 +55,7 @@ from rdflib.term import Node
 
 from mscowl.errors import InputError, MscowlError, Origin
 from mscowl.ontology import OXIGRAPH_FORMATS
+from mscowl.safety import check_rdf_file, check_regex
 from mscowl.validate import SH, Result, ValidationReport, pick_labels, report_graph, sorted_results
 
 if TYPE_CHECKING:
@@ -112,8 +113,9 @@ class TripleIndex:
         ox = _ox()
         suffix = path.suffix.lower()
         fmt = OXIGRAPH_FORMATS.get(suffix)
-        if not path.is_file():
+        if not path.exists():
             raise InputError("no such data file", Origin(str(path)))
+        check_rdf_file(path, "data file")
         if fmt is None:
             from mscowl.ontology import parse_rdf
 
@@ -739,7 +741,7 @@ def _pattern_test(pattern: Node, flags: Node | None) -> Callable[[Node], bool]:
     source = (
         str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(pattern)
     )
-    matcher = re.compile(source, re_flags)
+    matcher = check_regex(source, "sh:pattern", re_flags)
     to_string = cast(Callable[[Node], str], StringBasedConstraintBase.value_node_to_string)
 
     def test(value: Node) -> bool:

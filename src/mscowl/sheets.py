@@ -29,11 +29,17 @@ from pathlib import Path
 from typing import Final
 
 from mscowl.errors import InputError, InputProblemsError, Origin
+from mscowl.safety import check_regular_file, excerpt, printable
 
 #: Sheets of a workbook that are not data (``mscowl workbook`` writes them): never read.
 README_SHEET: Final = "README"
 VALUES_SHEET: Final = "allowed-values"
 RESERVED_SHEETS: Final = frozenset({README_SHEET, VALUES_SHEET})
+
+#: Largest CSV/TSV sheet read, and the most cells a workbook's sheet may span (calamine makes
+#: every cell of the rectangle from A1 to the farthest cell, empty or not).
+MAX_SHEET_BYTES = 2 * 1024**3
+MAX_XLSX_CELLS = 20_000_000
 
 #: Largest total size an .xlsx may expand to, and the largest compression ratio of its parts.
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -89,9 +95,19 @@ def read_seeds(
     problems: list[InputError] = []
     if path.is_dir():
         tables: dict[str, Table] = {}
+        root = path.resolve()
         for name in names:
             file = path / files[name]
             shown = f"{shown_as}/{files[name]}" if shown_as else str(file)
+            if file.is_symlink() and root not in file.resolve().parents:
+                problems.append(
+                    InputError(
+                        f"is a link to {file.resolve()}, outside the seeds folder; expected the "
+                        "sheet itself (copy it into the folder)",
+                        Origin(shown),
+                    )
+                )
+                continue
             if not file.exists():
                 problems.append(
                     InputError(
@@ -135,7 +151,10 @@ def read_csv(path: Path, shown: str | None = None) -> Table:
     it ``shown`` (default: its path)."""
     name = shown or str(path)
     try:
+        check_regular_file(path, "sheet", MAX_SHEET_BYTES)
         data = path.read_bytes()
+    except InputError as exc:
+        raise InputProblemsError([InputError(exc.message, Origin(name))]) from exc
     except OSError as exc:
         problem = InputError(f"cannot read the file: {exc.strerror}", Origin(name))
         raise InputProblemsError([problem]) from exc
@@ -196,7 +215,7 @@ def _table(file: str, sheet: str | None, records: Iterator[list[str]]) -> Table:
             extra = next(i for i in range(len(header), len(record)) if record[i])
             problems.append(
                 InputError(
-                    f"row has a value ('{record[extra]}') in column {extra + 1}, beyond the "
+                    f"row has a value ({excerpt(record[extra])}) in column {extra + 1}, beyond the "
                     f"{len(header)} columns of the header; expected at most {len(header)} cells",
                     table.origin(number),
                 )
@@ -222,6 +241,14 @@ def _check_header(record: list[str], table: Table, problems: list[InputError]) -
             problems.append(
                 InputError(
                     f"column {index} of the header is blank; expected a column name",
+                    table.origin(1),
+                )
+            )
+        elif len(column) > 100 or printable(column) != column:
+            problems.append(
+                InputError(
+                    f"column {index} of the header is {excerpt(column)}, which is no column name; "
+                    "expected a short name (is this the right file?)",
                     table.origin(1),
                 )
             )
@@ -255,15 +282,24 @@ def _read_workbook(path: Path) -> tuple[dict[str, Table], list[InputError], list
     sheets and merged cells from its metadata, formulas from the sheets' XML."""
     name = str(path)
     _check_archive(path)
+    formulas, extents = _scan_sheets(path)
+    for title, (far_row, far_col) in extents.items():
+        span = (far_row + 1) * (far_col + 1)
+        if span > MAX_XLSX_CELLS:
+            raise _fail(
+                f"the sheet reaches cell {_cell_name(far_row, far_col)}, so it spans {span} "
+                f"cells, more than the limit of {MAX_XLSX_CELLS}; delete what lies far outside "
+                "the data (select the empty rows and columns, Delete), or split the sheet",
+                Origin(name, title),
+            )
     import python_calamine
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(name)
     except Exception as exc:  # calamine raises several types for damaged files
         raise _fail(
-            f"cannot open the workbook: {exc}; expected a valid .xlsx", Origin(name)
+            f"cannot open the workbook: {str(exc)[:200]}; expected a valid .xlsx", Origin(name)
         ) from exc
-    formulas = _formula_cells(path)
     tables: dict[str, Table] = {}
     problems: list[InputError] = []
     titles = [str(meta.name) for meta in workbook.sheets_metadata]
@@ -340,36 +376,69 @@ _MAIN_NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-def _formula_cells(path: Path) -> dict[str, list[tuple[int, int, str]]]:
-    """Sheet name → (row, column, formula) of every cell holding a formula (0-based), read by
-    streaming each sheet's XML (calamine gives cached values, not formulas)."""
-    from xml.etree.ElementTree import fromstring, iterparse
+def _scan_sheets(
+    path: Path,
+) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, tuple[int, int]]]:
+    """Each sheet's formulas, (row, column, formula) 0-based, and its extent (the farthest row
+    and column any cell or the sheet's dimension names), read by streaming each sheet's XML
+    before calamine sees it: calamine gives cached values, not formulas, and allocates every
+    cell of the extent. A part with a DTD, or one that is not XML, is refused."""
+    from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
-    found: dict[str, list[tuple[int, int, str]]] = {}
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-            return found
-        rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-        book = fromstring(archive.read("xl/workbook.xml"))
-        for sheet in book.iter(f"{_MAIN_NS}sheet"):
-            target = targets.get(sheet.get(f"{_REL_NS}id"), "").lstrip("/")
-            part = target if target.startswith("xl/") else f"xl/{target}"
-            if part not in names:
-                continue
-            cells = []
-            with archive.open(part) as stream:
-                for _, element in iterparse(stream):
-                    if element.tag == f"{_MAIN_NS}c":
-                        formula = element.find(f"{_MAIN_NS}f")
-                        if formula is not None:
+    name = str(path)
+    formulas: dict[str, list[tuple[int, int, str]]] = {}
+    extents: dict[str, tuple[int, int]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+                return formulas, extents
+            rels = fromstring(_xml_part(archive, "xl/_rels/workbook.xml.rels", name))
+            targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+            book = fromstring(_xml_part(archive, "xl/workbook.xml", name))
+            for sheet in book.iter(f"{_MAIN_NS}sheet"):
+                target = targets.get(sheet.get(f"{_REL_NS}id"), "").lstrip("/")
+                part = target if target.startswith("xl/") else f"xl/{target}"
+                if part not in names:
+                    continue
+                title = str(sheet.get("name"))
+                _xml_part(archive, part, name, head_only=True)
+                cells = []
+                far_row = far_col = 0
+                with archive.open(part) as stream:
+                    for _, element in iterparse(stream):
+                        tag = element.tag
+                        if tag == f"{_MAIN_NS}c":
                             row0, col0 = _cell_index(element.get("r", "A1"))
-                            cells.append((row0, col0, formula.text or ""))
-                        element.clear()
-            if cells:
-                found[str(sheet.get("name"))] = cells
-    return found
+                            far_row, far_col = max(far_row, row0), max(far_col, col0)
+                            formula = element.find(f"{_MAIN_NS}f")
+                            if formula is not None:
+                                cells.append((row0, col0, formula.text or ""))
+                            element.clear()
+                        elif tag == f"{_MAIN_NS}dimension":
+                            last = element.get("ref", "A1").split(":")[-1]
+                            row0, col0 = _cell_index(last)
+                            far_row, far_col = max(far_row, row0), max(far_col, col0)
+                extents[title] = (far_row, far_col)
+                if cells:
+                    formulas[title] = cells
+    except (zipfile.BadZipFile, ParseError, EOFError, ValueError, OSError) as exc:
+        # zlib.error is no OSError: damaged parts raise it through zipfile
+        raise _fail(f"the workbook is damaged: {str(exc)[:200]}", Origin(name)) from exc
+    except Exception as exc:
+        if type(exc).__name__ == "error":  # zlib.error
+            raise _fail(f"the workbook is damaged: {str(exc)[:200]}", Origin(name)) from exc
+        raise
+    return formulas, extents
+
+
+def _xml_part(archive: zipfile.ZipFile, part: str, name: str, *, head_only: bool = False) -> bytes:
+    """A part of the archive (or its first bytes), refused when it declares a DTD."""
+    with archive.open(part) as stream:
+        data = stream.read(4096) if head_only else stream.read(MAX_XLSX_UNCOMPRESSED)
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
+        raise _fail(f"part '{part}' declares a DTD; expected a plain .xlsx", Origin(name))
+    return data
 
 
 def _cell_index(reference: str) -> tuple[int, int]:

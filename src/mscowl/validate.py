@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,6 +152,31 @@ def shape_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def check_shapes(shapes: Graph) -> None:
+    """Refuse shapes that would hang or crash an engine: a ``sh:pattern`` that does not
+    compile or can take exponential time, and a ``sh:select`` or ``sh:ask`` that is not SPARQL
+    (each engine would otherwise fail in its own way, or take minutes)."""
+    from mscowl.safety import check_regex
+
+    for shape, pattern in shapes.subject_objects(SH.pattern):
+        flags = str(shapes.value(shape, SH.flags) or "")
+        check_regex(str(pattern), f"the sh:pattern of {_term(shape)}", re.I if "i" in flags else 0)
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from mscowl.query import uses_service
+
+    for prop in (SH.select, SH.ask):
+        for node, text in shapes.subject_objects(prop):
+            what = f"the {prop.n3(shapes.namespace_manager)} of {_term(node)}"
+            if uses_service(str(text)):
+                raise InputError(f"{what} uses SERVICE; refused (no network at run time)")
+            try:
+                parseQuery(str(text))
+            except Exception as exc:  # pyparsing's errors, and others for odd input
+                message = " ".join(str(exc).split())[:200]
+                raise InputError(f"{what} is not SPARQL: {message}") from exc
+
+
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
     """Validate ``data`` with pySHACL (the reference engine); broken shapes raise InputError."""
     import pyshacl
@@ -254,16 +280,19 @@ def run_validation(
     ``origins_path``, or from an ``origin-index.tsv`` beside the first data file.
     """
     from mscowl.ontology import load_ontology
+    from mscowl.safety import check_rdf_file
 
     shape_paths = shape_files(shapes_paths)
     shapes = parse_files(shape_paths, "shapes")
+    check_shapes(shapes)
     ontology = load_ontology(ontology_path).closure if ontology_path else Graph()
     kg: KnowledgeGraph | None = None
     index_path: Path | None = None
     if data_paths:
         for path in data_paths:
-            if not path.is_file():
+            if not path.exists():
                 raise InputError("no such data file", Origin(str(path)))
+            check_rdf_file(path, "data file")
         beside = data_paths[0].parent / ORIGIN_INDEX_FILE
         index_path = origins_path or (beside if beside.is_file() else None)
     else:
