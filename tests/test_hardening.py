@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -152,12 +153,10 @@ def test_an_answer_that_drips_stops_at_the_timeout() -> None:
     assert elapsed < 5
 
 
-def test_an_answer_larger_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import mscowl.http
-
-    monkeypatch.setattr(mscowl.http, "MAX_ANSWER_BYTES", 1024 * 1024)
+def test_an_answer_larger_than_the_limit_is_refused() -> None:
     with misbehaving_endpoint("huge") as (url, _):
-        code, _, err = cli("query", "lineages", "--endpoint", url, "--retries", "0")
+        args = ["--endpoint", url, "--retries", "0"]
+        code, _, err = cli("query", "lineages", *args, env={"MSCOWL_MAX_ANSWER_BYTES": "1048576"})
     assert "the answer is larger than 1048576 bytes" in one_line_error(code, err)
 
 
@@ -406,9 +405,18 @@ def test_a_damaged_workbook_is_one_line(tmp_path: Path) -> None:
     assert code == 0, err
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    code, _, err = cli("build", "--seeds", str(cut), "--out", str(tmp_path / "out"))
-    assert code == 2 and "Traceback" not in err
-    assert "cut.xlsx" in err
+    lying = bytearray(good.read_bytes())  # every part claims to expand to 10 bytes
+    for signature, offset in ((b"PK\x01\x02", 24), (b"PK\x03\x04", 22)):
+        at = lying.find(signature)
+        while at >= 0:
+            struct.pack_into("<I", lying, at + offset, 10)
+            at = lying.find(signature, at + 4)
+    (tmp_path / "lying.xlsx").write_bytes(lying)
+    for name in ("cut.xlsx", "lying.xlsx"):
+        code, _, err = cli("build", "--seeds", str(tmp_path / name), "--out", str(tmp_path / "o"))
+        assert code == 2 and "Traceback" not in err
+        assert f"{name}: " in err
+        assert not (tmp_path / "o").exists()
 
 
 def test_a_binary_query_file_is_one_line(tmp_path: Path) -> None:

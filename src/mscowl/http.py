@@ -26,8 +26,10 @@ from typing import IO, Any, Final
 
 from mscowl.errors import InputError
 
-#: The largest answer read from an endpoint, and the longest time to read it (seconds).
-MAX_ANSWER_BYTES: Final = 1024 * 1024 * 1024
+#: The largest answer read from an endpoint (``MSCOWL_MAX_ANSWER_BYTES`` raises it; a longer
+#: answer is fetched in pages), and the longest --timeout (seconds).
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+ANSWER_LIMIT_ENV: Final = "MSCOWL_MAX_ANSWER_BYTES"
 MAX_TIMEOUT: Final = 24 * 3600.0
 MAX_RETRIES: Final = 10
 
@@ -38,6 +40,14 @@ class AnswerTooLargeError(Exception):
 
 class AnswerTooSlowError(Exception):
     """An endpoint's answer took longer than the time allowed in all."""
+
+
+def max_answer_bytes() -> int:
+    """The size limit of one answer: ``$MSCOWL_MAX_ANSWER_BYTES`` or :data:`MAX_ANSWER_BYTES`."""
+    import os
+
+    text = os.environ.get(ANSWER_LIMIT_ENV, "").strip()
+    return int(text) if text.isdigit() else MAX_ANSWER_BYTES
 
 
 def check_endpoint(url: str, option: str = "--endpoint") -> str:
@@ -179,7 +189,7 @@ class BoundedAnswers(urllib.request.BaseHandler):
     handler_order = 100  # before HTTPErrorProcessor turns a 4xx or 5xx into an HTTPError
 
     def __init__(self, deadline: float, limit: int | None = None) -> None:
-        self.deadline, self.limit = deadline, MAX_ANSWER_BYTES if limit is None else limit
+        self.deadline, self.limit = deadline, max_answer_bytes() if limit is None else limit
 
     def http_response(self, request: urllib.request.Request, response: HTTPResponse) -> object:
         bounded = _Bounded(response, self.deadline, self.limit)

@@ -182,7 +182,7 @@ def run_remote(
     The URL is checked (absolute http(s)); credentials (``MSCOWL_ENDPOINT_USER`` and
     ``_PASSWORD``, or the URL's ``user:password@``) go only to the endpoint's own origin, never
     along a redirect to another; the whole answer must arrive within ``timeout`` (each attempt)
-    and :data:`mscowl.http.MAX_ANSWER_BYTES`; an update is sent once, never again on a retry.
+    and :func:`mscowl.http.max_answer_bytes`; an update is sent once, never again on a retry.
     """
     from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -229,8 +229,8 @@ def run_remote(
             break
         except http.AnswerTooLargeError as exc:
             raise EndpointError(
-                f"{where}: the answer is larger than {http.MAX_ANSWER_BYTES} bytes; "
-                "fetch it in pages (--page-size)"
+                f"{where}: the answer is larger than {http.max_answer_bytes()} bytes; fetch it "
+                f"in pages (--page-size), or raise {http.ANSWER_LIMIT_ENV}"
             ) from exc
         except http.AnswerTooSlowError:
             what = f"no whole answer within {timeout:g} s"
