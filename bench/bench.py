@@ -115,8 +115,8 @@ import sys, json
 from pathlib import Path
 from rdflib import Graph
 import pyshacl
-from mscowl.ontology import load_ontology
-from mscowl.validate import results_of
+from mscowl.ontology.load import load_ontology
+from mscowl.validation.report import results_of
 data = Graph().parse(sys.argv[1], format="nt")
 shapes = Graph()
 for p in sorted(Path(sys.argv[2]).glob("*.ttl")):
@@ -128,7 +128,7 @@ print(json.dumps(sorted(list(r.key) for r in results_of(report))))
 OURS = """
 import sys, json
 from pathlib import Path
-from mscowl.validate import run_validation
+from mscowl.validation.run import run_validation
 run = run_validation([Path(sys.argv[1])], [Path(sys.argv[2])], Path(sys.argv[3]), Path("."),
                      engine=sys.argv[4])
 print(json.dumps(sorted(list(r.key) for r in run.report.results)))
@@ -157,19 +157,20 @@ QUERIES = (
     + """
 import sys, json, signal
 from pathlib import Path
-from mscowl.query import catalogue, golden_text
+from mscowl.sparql.saved import catalogue
+from mscowl.sparql.results import golden_text
 engine, data, ontology, repeat = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 queries = catalogue(Path(sys.argv[5]))
 per_query_timeout = int(sys.argv[6])
-from mscowl.ontology import load_ontology
+from mscowl.ontology.load import load_ontology
 closure = load_ontology(ontology).closure
 if engine == "oxigraph":
-    from mscowl.sparql import LocalStore
+    from mscowl.sparql.local import LocalStore
     store = LocalStore(); store.load_file(data); store.load_graph(closure)
     run = store.select
 else:
     from rdflib import Graph
-    from mscowl.query import ResultTable
+    from mscowl.sparql.results import ResultTable
     graph = Graph().parse(data, format="nt"); graph += closure
     def run(text):
         result = graph.query(text)
@@ -214,7 +215,7 @@ def run_json(command: list[str], timeout: float = TIMEOUT) -> tuple[Any, float |
 def bench_scale(
     rows: int, repeat: int, work: Path, rdflib_timeout: float, pyshacl_timeout: float
 ) -> dict[str, Any]:
-    from mscowl.synthetic import write_synthetic_seeds
+    from mscowl.seeds.synthetic import write_synthetic_seeds
 
     mscowl = str(BIN / "mscowl")
     seeds = write_synthetic_seeds(work / f"seeds-{rows}", rows)
@@ -322,8 +323,10 @@ REMOTE_QUERIES = (
     + """
 import sys, json
 from pathlib import Path
-from mscowl.query import EndpointError, catalogue, golden_text
-from mscowl.sparql import run_remote
+from mscowl.errors import EndpointError
+from mscowl.sparql.saved import catalogue
+from mscowl.sparql.results import golden_text
+from mscowl.sparql.remote import run_remote
 endpoint, repeat, limit = sys.argv[1], int(sys.argv[2]), float(sys.argv[4])
 out = {}
 for key, _, text in examples(catalogue(Path(sys.argv[3]))):
@@ -424,8 +427,8 @@ def bench_virtuoso(nt: Path, repeat: int, embedded: dict[str, Any]) -> dict[str,
         return {"skipped": "Virtuoso is not installed (Debian package virtuoso-opensource)"}
     if str(ROOT / "tests") not in sys.path:
         sys.path.insert(0, str(ROOT / "tests"))
-    from mscowl.ontology import load_ontology
-    from mscowl.serialize import ntriples
+    from mscowl.ontology.load import load_ontology
+    from mscowl.rdf.serialize import ntriples
     from servers import virtuoso_server
 
     ontology = ntriples(load_ontology(ROOT / "ontology" / "msc-cancer.ttl").closure)
@@ -475,7 +478,7 @@ ENGINES = (
 def bench_validation(nt: Path, repeat: int, slow_timeout: float) -> dict[str, Any]:
     """Every engine on the same file: time, peak memory, results; each engine's results are
     compared with pySHACL's (plain pySHACL where it finishes, else pySHACL inside mscowl)."""
-    from mscowl.jena import jena_available
+    from mscowl.validation.jena import jena_available
 
     shapes, ontology = ROOT / "shapes", ROOT / "ontology" / "msc-cancer.ttl"
     engines: dict[str, Any] = {}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mscowl.ontology import LoadedOntology, load_ontology
-from mscowl.terms import TermRegistry
+from mscowl.ontology.load import LoadedOntology, load_ontology
+from mscowl.ontology.registry import TermRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "msc-cancer.ttl"

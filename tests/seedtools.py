@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from conftest import ROOT
-from mscowl.sheets import Table
+from mscowl.seeds.sheets import Table
 
 SEEDS = ROOT / "seeds"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, required
-from mscowl.jena import jena_available
+from mscowl.validation.jena import jena_available
 
 
 def load_bench():  # type: ignore[no-untyped-def]

@@ -13,7 +13,12 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
 from conftest import FIXTURES, ROOT, VERIFY_TERMS
-from mscowl.build import (
+from mscowl.cli import main
+from mscowl.errors import Origin, OutputError
+from mscowl.outputs import MARKER, write_outputs
+from mscowl.rdf.namespaces import expand
+from mscowl.rdf.serialize import turtle_chunks
+from mscowl.seeds.graph import (
     NTRIPLES,
     ORIGIN_INDEX,
     TURTLE,
@@ -22,13 +27,8 @@ from mscowl.build import (
     load_tables,
     serialise,
 )
-from mscowl.cli import main
-from mscowl.errors import Origin, OutputError
-from mscowl.mapping import Mapping
-from mscowl.namespaces import expand
-from mscowl.outputs import MARKER, write_outputs
-from mscowl.serialize import turtle_chunks
-from mscowl.workbook import write_workbook
+from mscowl.seeds.mapping import Mapping
+from mscowl.seeds.workbook import write_workbook
 from seedtools import SEEDS, copy_seeds
 
 TRIALS_TSV = FIXTURES / "reference" / "trials.tsv"

@@ -7,10 +7,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import ONTOLOGY, ROOT
-from mscowl.charts import CHARTS, chart_data
 from mscowl.cli import main
-from mscowl.query import catalogue
-from mscowl.sparql import open_local_store
+from mscowl.release.charts import CHARTS, chart_data
+from mscowl.sparql.local import open_local_store
+from mscowl.sparql.saved import catalogue
 
 
 def test_chart_data_comes_from_the_queries() -> None:

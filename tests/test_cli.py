@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ONTOLOGY, ROOT, required
 from mscowl.cli import main
 from mscowl.errors import InputError, Origin
-from mscowl.owlapi import owlapi_available
+from mscowl.ontology.owlapi import owlapi_available
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mscowl.gcpause import paused_gc
+from mscowl.rdf.gcpause import paused_gc
 
 
 @pytest.fixture

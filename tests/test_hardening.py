@@ -17,8 +17,9 @@ from click.testing import CliRunner
 
 from conftest import ROOT
 from mscowl.cli import main
-from mscowl.query import EndpointError, SavedQuery, resolve
-from mscowl.sparql import PASSWORD_ENV, USER_ENV, run_remote
+from mscowl.errors import EndpointError
+from mscowl.sparql.remote import PASSWORD_ENV, USER_ENV, run_remote
+from mscowl.sparql.saved import SavedQuery, resolve
 from seedtools import copy_seeds
 from servers import misbehaving_endpoint, recording_server
 
@@ -165,10 +166,10 @@ def test_a_big_answer_does_not_fill_the_memory() -> None:
     script = f"""
 import resource, sys
 sys.path.insert(0, {str(ROOT / "tests")!r})
-import mscowl.http
-mscowl.http.MAX_ANSWER_BYTES = 1024 * 1024
+import mscowl.sparql.http
+mscowl.sparql.http.MAX_ANSWER_BYTES = 1024 * 1024
 from servers import misbehaving_endpoint
-from mscowl.sparql import run_remote
+from mscowl.sparql.remote import run_remote
 with misbehaving_endpoint("huge") as (url, _):
     resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
     try:
@@ -485,7 +486,7 @@ def test_publish_of_a_broken_file_sends_nothing(tmp_path: Path) -> None:
 
 def test_publish_says_what_the_server_holds_when_the_second_graph_fails() -> None:
     from mscowl.errors import CheckFailedError
-    from mscowl.publish import Upload, publish
+    from mscowl.sparql.publish import Upload, publish
 
     uploads = [
         Upload("http://g/kg", b"x", 2, "knowledge graph"),

@@ -8,9 +8,9 @@ import pytest
 
 from conftest import ROOT
 from mscowl.errors import CheckFailedError, InputError
-from mscowl.imports import catalog_xml, plan_imports, read_term_list, render_imports
-from mscowl.ontology import read_catalog
-from mscowl.terms import TermRegistry
+from mscowl.ontology.imports import catalog_xml, plan_imports, read_term_list, render_imports
+from mscowl.ontology.load import read_catalog
+from mscowl.ontology.registry import TermRegistry
 
 HEADER = "curie\tparent\tcharacteristics\n"
 

@@ -9,7 +9,7 @@ import pytest
 from rdflib import XSD, Literal, URIRef
 
 from mscowl.errors import InputError, InputProblemsError, Origin
-from mscowl.mapping import ColumnMap, Mapping, canonical_decimal
+from mscowl.seeds.mapping import ColumnMap, Mapping, canonical_decimal
 from seedtools import SEEDS
 
 HERE = Origin("s.csv", row=2, column="c")

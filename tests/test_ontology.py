@@ -9,8 +9,16 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Literal, URIRef, namespace
 
 from mscowl.errors import InputError, Origin
-from mscowl.namespaces import DCTERMS, DEFINITION, DEFINITION_SOURCE, MSCO, OBOINOWL, VANN, expand
-from mscowl.ontology import LoadedOntology, subject_iris
+from mscowl.ontology.load import LoadedOntology, subject_iris
+from mscowl.rdf.namespaces import (
+    DCTERMS,
+    DEFINITION,
+    DEFINITION_SOURCE,
+    MSCO,
+    OBOINOWL,
+    VANN,
+    expand,
+)
 
 REVIEW_DOI = "https://doi.org/10.1186/s13045-021-01208-w"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mscowl.errors import InputError, Origin
-from mscowl.origins import HEADER, OriginIndex, index_lines
+from mscowl.seeds.origins import HEADER, OriginIndex, index_lines
 
 TRIAL = "<https://w3id.org/mscowl/data/trial/NCT1>"
 PRODUCT = "<https://w3id.org/mscowl/data/product/p1>"

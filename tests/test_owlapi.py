@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, ONTOLOGY, required
-from mscowl.owlapi import check_with_owlapi, owlapi_available
+from mscowl.ontology.owlapi import check_with_owlapi, owlapi_available
 
 missing = owlapi_available()
 if missing and not required("MSCOWL_REQUIRE_OWLAPI"):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from conftest import FIXTURES
-from mscowl.ontology import LoadedOntology, load_ontology
-from mscowl.qc import ERROR, Finding, report_table, report_tsv, run_qc
-from mscowl.terms import TermRegistry
+from mscowl.ontology.load import LoadedOntology, load_ontology
+from mscowl.ontology.qc import ERROR, Finding, report_table, report_tsv, run_qc
+from mscowl.ontology.registry import TermRegistry
 
 
 def test_ontology_has_no_error(ontology: LoadedOntology, registry: TermRegistry) -> None:

@@ -14,21 +14,12 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from conftest import ONTOLOGY, ROOT
 from mscowl.cli import main
-from mscowl.errors import InputError
-from mscowl.query import (
-    EndpointError,
-    ResultTable,
-    SavedQuery,
-    catalogue,
-    catalogue_graph,
-    example_name,
-    fetch,
-    from_sparql_json,
-    golden_text,
-    page,
-    query_form,
-)
-from mscowl.sparql import LocalStore, open_local_store
+from mscowl.errors import EndpointError, InputError
+from mscowl.sparql.catalogue import catalogue_graph, example_name
+from mscowl.sparql.local import LocalStore, open_local_store
+from mscowl.sparql.paging import fetch, page, query_form
+from mscowl.sparql.results import ResultTable, from_sparql_json, golden_text
+from mscowl.sparql.saved import SavedQuery, catalogue
 
 QUERIES = ROOT / "queries"
 EXPECTED = QUERIES / "expected"

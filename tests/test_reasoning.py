@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from mscowl.namespaces import MSCO, expand
-from mscowl.ontology import LoadedOntology
-from mscowl.reasoning import run_hermit
+from mscowl.ontology.load import LoadedOntology
+from mscowl.ontology.reasoning import run_hermit
+from mscowl.rdf.namespaces import MSCO, expand
 
 
 def with_triples(ontology: LoadedOntology, *triples: tuple[URIRef, URIRef, object]) -> Graph:

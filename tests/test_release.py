@@ -24,12 +24,12 @@ from rdflib.compare import isomorphic
 
 from conftest import ONTOLOGY, ROOT, required
 from mscowl.cli import main
-from mscowl.ontology import load_ontology
+from mscowl.errors import EndpointError
+from mscowl.ontology.load import load_ontology
+from mscowl.ontology.owlapi import check_with_owlapi, owlapi_available
+from mscowl.ontology.reasoning import run_hermit
 from mscowl.outputs import MARKER
-from mscowl.owlapi import check_with_owlapi, owlapi_available
-from mscowl.query import EndpointError
-from mscowl.reasoning import run_hermit
-from mscowl.sparql import PASSWORD_ENV, USER_ENV, put_graph
+from mscowl.sparql.remote import PASSWORD_ENV, USER_ENV, put_graph
 from servers import (
     APACHE,
     apache_server,
@@ -351,8 +351,10 @@ def _need_oxigraph() -> None:
 
 def _golden_on(endpoint: str) -> None:
     """The saved queries answer on the published server exactly as on the embedded store."""
-    from mscowl.query import catalogue, example_name, golden_text
-    from mscowl.sparql import run_remote
+    from mscowl.sparql.catalogue import example_name
+    from mscowl.sparql.remote import run_remote
+    from mscowl.sparql.results import golden_text
+    from mscowl.sparql.saved import catalogue
 
     for query in catalogue(ROOT / "queries").values():
         params = query.examples[0]

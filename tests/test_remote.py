@@ -9,12 +9,15 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ONTOLOGY, ROOT, required
-from mscowl import sparql
-from mscowl.build import build_knowledge_graph
 from mscowl.cli import main
-from mscowl.ontology import load_ontology
-from mscowl.query import EndpointError, catalogue, example_name, golden_text
-from mscowl.sparql import run_remote, server_message
+from mscowl.errors import EndpointError
+from mscowl.ontology.load import load_ontology
+from mscowl.seeds.graph import build_knowledge_graph
+from mscowl.sparql import remote
+from mscowl.sparql.catalogue import example_name
+from mscowl.sparql.remote import run_remote, server_message
+from mscowl.sparql.results import golden_text
+from mscowl.sparql.saved import catalogue
 from servers import free_port, misbehaving_endpoint, oxigraph_binary, oxigraph_server, put_graph
 
 CATALOGUE = catalogue(ROOT / "queries")
@@ -148,7 +151,7 @@ def test_timeout() -> None:
 
 def test_a_graph_store_that_does_not_answer_is_reported_with_the_bulk_loader_road() -> None:
     with misbehaving_endpoint("slow") as (url, _), pytest.raises(EndpointError) as caught:
-        sparql.put_graph(url, None, b"<urn:a> <urn:b> <urn:c> .\n", timeout=1)
+        remote.put_graph(url, None, b"<urn:a> <urn:b> <urn:c> .\n", timeout=1)
     assert str(caught.value) == (
         f"graph store {url}: no answer within 1 s; for a large graph, load the N-Triples with "
         "the server's bulk loader instead (README, mscowl publish)"

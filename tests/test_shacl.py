@@ -13,16 +13,15 @@ from rdflib.term import BNode
 
 from conftest import ONTOLOGY, ROOT
 from mscowl.cli import main
-from mscowl.ontology import load_ontology
-from mscowl.shacl import NativeValidator, TripleIndex, UnsupportedShapesError, _where_group
-from mscowl.validate import (
-    Result,
-    parse_files,
-    run_validation,
-    shape_files,
-    sorted_results,
-    validate_graph,
+from mscowl.ontology.load import load_ontology
+from mscowl.validation.native import (
+    NativeValidator,
+    TripleIndex,
+    UnsupportedShapesError,
+    _where_group,
 )
+from mscowl.validation.report import Result, sorted_results
+from mscowl.validation.run import parse_files, run_validation, shape_files, validate_graph
 
 TESTS = ROOT / "shapes" / "tests"
 FIXTURES = sorted(p for p in TESTS.glob("*.ttl") if p.name != "context.ttl")

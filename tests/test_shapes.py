@@ -13,18 +13,11 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from conftest import ONTOLOGY, ROOT, required
-from mscowl.jena import jena_available, validate_with_jena
-from mscowl.namespaces import CONVERTER
-from mscowl.ontology import load_ontology
-from mscowl.validate import (
-    SH,
-    Result,
-    ValidationReport,
-    parse_files,
-    results_of,
-    shape_files,
-    validate_graph,
-)
+from mscowl.ontology.load import load_ontology
+from mscowl.rdf.namespaces import CONVERTER, SH
+from mscowl.validation.jena import jena_available, validate_with_jena
+from mscowl.validation.report import Result, ValidationReport, results_of
+from mscowl.validation.run import parse_files, shape_files, validate_graph
 
 SHAPES_DIR = ROOT / "shapes"
 TESTS = SHAPES_DIR / "tests"
@@ -155,7 +148,7 @@ def test_isct_rule_flags_missing_cd105_and_5_percent_cd45(shapes: Graph, closure
 
 
 def test_shipped_graph_conforms(shapes: Graph, closure: Graph) -> None:
-    from mscowl.build import build_knowledge_graph
+    from mscowl.seeds.graph import build_knowledge_graph
 
     data = build_knowledge_graph(ROOT / "seeds", ontology=ONTOLOGY).graph()
     report = validate_graph(data, shapes, closure)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mscowl.errors import InputProblemsError
-from mscowl.sheets import _cell_text, read_csv, read_seeds, read_xlsx
+from mscowl.seeds.sheets import _cell_text, read_csv, read_seeds, read_xlsx
 from seedtools import plain_workbook
 
 

@@ -6,8 +6,8 @@ import pytest
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
-from mscowl import sparql
-from mscowl.sparql import LocalStore
+from mscowl.rdf import terms
+from mscowl.sparql.local import LocalStore
 
 DATA = """\
 <urn:s> <urn:p> <https://example.org/o> .
@@ -77,7 +77,7 @@ def test_answers_equal_the_terms_rdflibs_constructors_make() -> None:
 
 
 def test_strings_are_made_with_every_slot_that_rdflibs_constructor_sets() -> None:
-    iri, string = sparql._checked_by_oxigraph()
+    iri, string = terms._checked_by_oxigraph()
     for text, language in [("plain", None), ("", None), ("bone marrow", "en")]:
         fast, slow = string(text, language), Literal(text, lang=language)
         assert {s: getattr(fast, s) for s in Literal.__slots__} == {
@@ -90,6 +90,6 @@ def test_a_differently_laid_out_literal_falls_back_to_rdflibs_constructors(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(Literal, "__slots__", ("_language", "_datatype", "_value"))
-    iri, string = sparql._checked_by_oxigraph()
+    iri, string = terms._checked_by_oxigraph()
     assert iri is URIRef
     assert _state(string("bone marrow", "en")) == _state(Literal("bone marrow", lang="en"))

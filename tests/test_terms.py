@@ -11,10 +11,10 @@ import pytest
 from rdflib import RDFS, URIRef
 
 from conftest import FIXTURES, ROOT, VERIFY_TERMS
-from mscowl.namespaces import compress
-from mscowl.ontology import LoadedOntology
-from mscowl.qc import VERIFIED_PREFIXES
-from mscowl.terms import TermRegistry, _cxg_index, cxg_package_version
+from mscowl.ontology.load import LoadedOntology
+from mscowl.ontology.qc import VERIFIED_PREFIXES
+from mscowl.ontology.registry import TermRegistry, _cxg_index, cxg_package_version
+from mscowl.rdf.namespaces import compress
 
 
 def test_registry_knows_verified_terms_and_refuses_invented_ones(registry: TermRegistry) -> None:

@@ -17,7 +17,7 @@ from rdflib import RDF, Graph, URIRef
 
 from conftest import ROOT, required
 from mscowl.cli import main
-from mscowl.jena import jena_available
+from mscowl.validation.jena import jena_available
 from seedtools import SEEDS, copy_seeds, set_cell
 
 TESTS = ROOT / "shapes" / "tests"

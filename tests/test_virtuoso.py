@@ -15,10 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ONTOLOGY, ROOT, required
-from mscowl.build import build_knowledge_graph
 from mscowl.cli import main
-from mscowl.query import EndpointError, catalogue, example_name, golden_text, page
-from mscowl.sparql import PASSWORD_ENV, USER_ENV, count_triples, open_local_store, run_remote
+from mscowl.errors import EndpointError
+from mscowl.seeds.graph import build_knowledge_graph
+from mscowl.sparql.catalogue import example_name
+from mscowl.sparql.local import open_local_store
+from mscowl.sparql.paging import page
+from mscowl.sparql.remote import PASSWORD_ENV, USER_ENV, count_triples, run_remote
+from mscowl.sparql.results import golden_text
+from mscowl.sparql.saved import catalogue
 from servers import virtuoso_binary, virtuoso_server
 
 CATALOGUE = catalogue(ROOT / "queries")
@@ -102,7 +107,7 @@ def test_regression_virtuoso_lost_the_trials_of_a_strategy_given_as_an_iri(
     2,823), while the filter's branch for no strategy stood beside its sub-select, with the
     optional columns after them. mscowl leaves that branch out when the strategy is given.
     Every example, and each filter given as an IRI, must give the embedded store's answer."""
-    from mscowl.synthetic import write_synthetic_seeds
+    from mscowl.seeds.synthetic import write_synthetic_seeds
 
     _need_virtuoso()
     seeds = write_synthetic_seeds(tmp_path / "seeds", 1000)

@@ -15,9 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import ROOT, required
 from mscowl.cli import main
-from mscowl.mapping import Mapping
-from mscowl.sheets import README_SHEET, VALUES_SHEET, column_letter
-from mscowl.workbook import ROWS
+from mscowl.seeds.mapping import Mapping
+from mscowl.seeds.sheets import README_SHEET, VALUES_SHEET, column_letter
+from mscowl.seeds.workbook import ROWS
 
 SEEDS = ROOT / "seeds"
 MAPPING = Mapping.load(SEEDS / "mapping.toml")

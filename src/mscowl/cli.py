@@ -25,8 +25,7 @@ from mscowl.errors import (
     MscowlError,
     Origin,
 )
-from mscowl.http import MAX_RETRIES
-from mscowl.ontology import DEFAULT_ONTOLOGY
+from mscowl.ontology.load import DEFAULT_ONTOLOGY
 from mscowl.outputs import write_file
 from mscowl.pipeline import (
     GRAPH_DIR,
@@ -37,14 +36,17 @@ from mscowl.pipeline import (
     locate_seeds,
     release_folder,
 )
-from mscowl.query import FORMATS as QUERY_FORMATS
-from mscowl.query import ResultTable
-from mscowl.reports import FORMATS
+from mscowl.rdf.namespaces import DATA
 from mscowl.safety import printable
-from mscowl.validate import ENGINES, LEVELS
+from mscowl.sparql.http import MAX_RETRIES
+from mscowl.sparql.results import FORMATS as QUERY_FORMATS
+from mscowl.sparql.results import ResultTable
+from mscowl.validation.render import FORMATS
+from mscowl.validation.report import LEVELS
+from mscowl.validation.run import ENGINES
 
 if TYPE_CHECKING:
-    from mscowl.sparql import LocalStore
+    from mscowl.sparql.local import LocalStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -207,8 +209,8 @@ def qc(
     ontology_path: Path, output: Path | None, reasoner: bool, owlapi: bool, reference: Path | None
 ) -> None:
     """Quality report of the ontology (ROBOT-report style). Exit 1 on any ERROR."""
-    from mscowl.qc import ERROR, check_ontology, report_table, write_report
-    from mscowl.terms import TermRegistry
+    from mscowl.ontology.qc import ERROR, check_ontology, report_table, write_report
+    from mscowl.ontology.registry import TermRegistry
 
     findings = check_ontology(
         ontology_path, TermRegistry(reference), reasoner=reasoner, owlapi=owlapi
@@ -236,8 +238,8 @@ def qc(
 @reports_errors
 def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
     """Regenerate the import modules and catalog from imports/terms.tsv and the verified sources."""
-    from mscowl.imports import generate_imports, render_imports
-    from mscowl.terms import TermRegistry
+    from mscowl.ontology.imports import generate_imports, render_imports
+    from mscowl.ontology.registry import TermRegistry
 
     registry = TermRegistry(reference)
     if check:
@@ -289,10 +291,10 @@ def build(
     Every problem of the input is reported as file[:sheet]:row:column: found ..., expected ...;
     exit 2 then, with the previous output untouched.
     """
-    from mscowl.build import build_knowledge_graph, serialise
-    from mscowl.gcpause import paused_gc
+    from mscowl.ontology.registry import TermRegistry
     from mscowl.outputs import check_output_folder, write_outputs
-    from mscowl.terms import TermRegistry
+    from mscowl.rdf.gcpause import paused_gc
+    from mscowl.seeds.graph import build_knowledge_graph, serialise
 
     where = _seeds(seeds)
     check_output_folder(out, "build", [where.path])  # before the work, not after it
@@ -325,9 +327,9 @@ def build(
 def workbook(seeds: Path | None, out: Path, mapping_path: Path | None, ontology_path: Path) -> None:
     """Write the CSV seeds as one .xlsx workbook made for editing, which `mscowl build --seeds`
     accepts: dropdowns on every controlled column, documented headers, a README sheet."""
-    from mscowl.build import default_mapping, load_tables
-    from mscowl.mapping import Mapping
-    from mscowl.workbook import write_workbook
+    from mscowl.seeds.graph import default_mapping, load_tables
+    from mscowl.seeds.mapping import Mapping
+    from mscowl.seeds.workbook import write_workbook
 
     where = _seeds(seeds)
     if not where.path.is_dir():
@@ -348,7 +350,7 @@ def workbook(seeds: Path | None, out: Path, mapping_path: Path | None, ontology_
 def init(folder: Path | None) -> None:
     """Write an editable copy of the shipped seeds and mapping into FOLDER/seeds (default:
     ./seeds), with a short README; an existing folder is never touched."""
-    from mscowl.init import write_seeds_copy
+    from mscowl.seeds.init import write_seeds_copy
 
     target = write_seeds_copy((folder or Path()) / SEEDS_DIR)
     click.echo(f"wrote {target}/ (the shipped seeds, mapping.toml and README.md): edit the sheets,")
@@ -410,9 +412,9 @@ def validate(
     Exit 0 when no result reaches the --fail-on level, 1 when one does, 2 on bad input or broken
     shapes.
     """
-    from mscowl.reports import ReportContext, render
     from mscowl.shipped import SHAPES
-    from mscowl.validate import run_validation
+    from mscowl.validation.render import ReportContext, render
+    from mscowl.validation.run import run_validation
 
     where = _seeds(seeds, quiet=bool(data))
     run = run_validation(
@@ -512,16 +514,11 @@ def query(
     Parameters are bound as RDF terms, never pasted into the query text. --limit and --offset
     fetch one page of a large answer, --page-size all of it in pages (in the query's ORDER BY).
     """
-    from mscowl.query import (
-        catalogue,
-        catalogue_graph,
-        fetch,
-        parse_params,
-        query_form,
-        render,
-        resolve,
-    )
     from mscowl.shipped import QUERIES
+    from mscowl.sparql.catalogue import catalogue_graph
+    from mscowl.sparql.paging import fetch, query_form
+    from mscowl.sparql.results import render
+    from mscowl.sparql.saved import catalogue, parse_params, resolve
 
     directory = queries_dir or QUERIES
     if list_queries or catalogue_out:
@@ -543,7 +540,7 @@ def query(
         raise InputError("this is a SPARQL Update; refused without --allow-update")
     if form not in ("SELECT", "UPDATE"):
         raise InputError(f"only SELECT queries (and updates) are supported; this is {form}")
-    from mscowl.sparql import run_remote
+    from mscowl.sparql.remote import run_remote
 
     if form == "UPDATE":
         if endpoint is None:
@@ -555,7 +552,7 @@ def query(
         return
     run: Callable[[str], ResultTable]
     if endpoint is not None:
-        from mscowl.http import check_endpoint, check_timeout
+        from mscowl.sparql.http import check_endpoint, check_timeout
 
         check_endpoint(endpoint)
         check_timeout(timeout)
@@ -583,10 +580,10 @@ def query(
 def report(data: tuple[Path, ...], seeds: Path | None, ontology_path: Path, out: Path) -> None:
     """Draw charts from the saved queries (SVG and PNG): trials per MSC source, trials per
     phase, mechanisms by direction."""
-    from mscowl.charts import chart_data, draw, require_matplotlib
     from mscowl.outputs import check_output_folder, write_outputs
-    from mscowl.query import catalogue
+    from mscowl.release.charts import chart_data, draw, require_matplotlib
     from mscowl.shipped import QUERIES
+    from mscowl.sparql.saved import catalogue
 
     require_matplotlib()
     check_output_folder(out, "report")
@@ -608,7 +605,7 @@ def _seeds(given: Path | None, *, quiet: bool = False) -> Seeds:
 
 def _local_store(data: tuple[Path, ...], seeds: Path | None, ontology: Path) -> LocalStore:
     """The embedded store over the graph files (by the one rule), else the seeds built."""
-    from mscowl.sparql import open_local_store
+    from mscowl.sparql.local import open_local_store
 
     files = graph_files(data)
     return open_local_store(files, _seeds(seeds, quiet=bool(files)), ontology)
@@ -651,10 +648,10 @@ def release(
     VoID, HTML documentation, release diff, w3id rules and SHA256SUMS (atomically)."""
     import datetime as dt
 
-    from mscowl.charts import require_matplotlib
+    from mscowl.ontology.reasoning import require_java
     from mscowl.outputs import check_output_folder, write_outputs
-    from mscowl.reasoning import require_java
-    from mscowl.release import ReleaseInputs, check_previous, check_version, make_release
+    from mscowl.release.artefacts import ReleaseInputs, check_previous, check_version, make_release
+    from mscowl.release.charts import require_matplotlib
     from mscowl.shipped import QUERIES, SHAPES
 
     today = dt.date.today()
@@ -698,7 +695,7 @@ def release(
 @click.option(
     "--graph",
     "graph_iri",
-    default="https://w3id.org/mscowl/data/",
+    default=DATA,
     show_default=True,
     help="Named graph for the knowledge graph.",
 )
@@ -732,17 +729,17 @@ def publish(
 
     The saved queries read the default graph: publish with --default-graph, or let the server
     treat the default graph as the union of the named graphs (see the README)."""
-    from mscowl.ontology import load_ontology
-    from mscowl.publish import Upload, count_ntriples, graph_body
-    from mscowl.publish import publish as run_publish
-    from mscowl.serialize import ntriples
-    from mscowl.sparql import count_triples, put_graph
+    from mscowl.ontology.load import load_ontology
+    from mscowl.rdf.serialize import ntriples
+    from mscowl.sparql.publish import Upload, count_ntriples, graph_body
+    from mscowl.sparql.publish import publish as run_publish
+    from mscowl.sparql.remote import count_triples, put_graph
 
     files = graph_files(data)
     if files:
         kg_body = graph_body(files)
     else:
-        from mscowl.build import build_knowledge_graph
+        from mscowl.seeds.graph import build_knowledge_graph
 
         kg_body = build_knowledge_graph(_seeds(seeds), ontology=ontology_path).ntriples()
     ontology_body = ntriples(load_ontology(ontology_path).closure)
@@ -768,7 +765,7 @@ def publish(
 
 
 def _query_url(store_url: str) -> str:
-    from mscowl.http import check_endpoint
+    from mscowl.sparql.http import check_endpoint
 
     store_url = check_endpoint(store_url)
     for old, new in (

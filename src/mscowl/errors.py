@@ -98,3 +98,10 @@ class InternalError(MscowlError):
     """Something that should not happen happened (a reasoner crash, a broken invariant)."""
 
     exit_code = 3
+
+
+class EndpointError(MscowlError):
+    """A remote SPARQL endpoint could not be used: unreachable, an HTTP error, a timeout, or an
+    answer that is not SPARQL results. Exit code 2, like any unusable input."""
+
+    exit_code = 2

@@ -204,3 +204,25 @@ def excerpt(text: str, limit: int = 60) -> str:
     if len(text) > limit:
         shown = shown[:limit] + "…"
     return f"'{shown}'"
+
+
+#: Strings, IRIs and comments of SPARQL text (group 1), or the keyword SERVICE (group 2).
+_SERVICE: Final = re.compile(
+    r'("""[\s\S]*?"""|'
+    r"'''[\s\S]*?'''|"
+    r'"(?:[^"\\\n]|\\.)*"|'
+    r"'(?:[^'\\\n]|\\.)*'|"
+    r'<[^<>"{}|^`\\\s]*>|#[^\n]*)|(\bSERVICE\b)',
+    re.IGNORECASE,
+)
+
+
+def uses_service(text: str) -> bool:
+    """Whether SPARQL text has the keyword SERVICE outside its strings, IRIs and comments.
+
+    >>> uses_service("SELECT * { SERVICE <http://x> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT * { ?s ?p "SERVICE" } # a SERVICE in a comment')
+    False
+    """
+    return any(match[2] for match in _SERVICE.finditer(text))

@@ -53,8 +53,8 @@ def graph_body(files: Sequence[Path]) -> bytes:
     if all(f.suffix == ".nt" for f in files):
         lines = {line for f in files for line in f.read_bytes().splitlines() if line.strip()}
         return b"".join(line + b"\n" for line in sorted(lines))
-    from mscowl.serialize import ntriples
-    from mscowl.validate import parse_files
+    from mscowl.rdf.serialize import ntriples
+    from mscowl.validation.run import parse_files
 
     return ntriples(parse_files(files, "data"))
 

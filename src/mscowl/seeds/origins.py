@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from rdflib import URIRef
+from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
-from mscowl.serialize import nt_term
+from mscowl.rdf.serialize import nt_term
 
-if TYPE_CHECKING:
-    from mscowl.validate import Result
-
+#: The file name of the origin index that ``mscowl build`` writes beside the graph.
+ORIGIN_INDEX: Final = "origin-index.tsv"
 HEADER: Final = ("subject", "predicate", "object", "file", "sheet", "row", "column")
 
 
@@ -87,20 +87,21 @@ class OriginIndex:
 
     @classmethod
     def of(cls, triples: Triples, nodes: Nodes) -> OriginIndex:
-        """The index of a graph built in memory (see :class:`mscowl.build.KnowledgeGraph`)."""
+        """The index of a graph built in memory (see :class:`mscowl.seeds.graph.KnowledgeGraph`)."""
         index = cls()
         for (s, p, o), origin in triples:
             index.add_triple((s, p, escape(o)), origin)
         index.nodes.update(nodes)
         return index
 
-    def locate(self, result: Result) -> Origin | None:
-        """The cell a result is about: the cell of the offending value, or the cell where the
-        missing value belongs (the focus node's row, the column mapped to the path)."""
-        focus = nt_term(result.focus)
-        path = nt_term(result.path) if isinstance(result.path, URIRef) else None
-        if path and result.value is not None:
-            origin = self.triples.get((focus, path, escape(nt_term(result.value))))
+    def locate(self, focus_node: Node, path_node: Node | None, value: Node | None) -> Origin | None:
+        """The cell a validation result is about: the cell of the offending ``value``, or the
+        cell where the missing value belongs (the focus node's row, the column mapped to the
+        path)."""
+        focus = nt_term(focus_node)
+        path = nt_term(path_node) if isinstance(path_node, URIRef) else None
+        if path and value is not None:
+            origin = self.triples.get((focus, path, escape(nt_term(value))))
             if origin:
                 return origin
         node = self.nodes.get(focus)

@@ -17,9 +17,9 @@ from xml.etree import ElementTree as ET
 from rdflib.term import Node
 
 from mscowl.errors import Origin
-from mscowl.origins import OriginIndex
 from mscowl.safety import printable
-from mscowl.validate import SEVERITY_RANK, Result, ValidationReport, display
+from mscowl.seeds.origins import OriginIndex
+from mscowl.validation.report import SEVERITY_RANK, Result, ValidationReport, display
 
 FORMATS: Final = ("text", "turtle", "json", "junit", "github")
 
@@ -33,7 +33,9 @@ class ReportContext:
     fail_on: Node
 
     def origin(self, result: Result) -> Origin | None:
-        return self.origins.locate(result) if self.origins else None
+        if self.origins is None:
+            return None
+        return self.origins.locate(result.focus, result.path, result.value)
 
 
 def severity_name(result: Result) -> str:
@@ -141,10 +143,10 @@ def render_junit(report: ValidationReport, context: ReportContext) -> str:
         errors="0",
     )
     if not groups:
-        ET.SubElement(suite, "testcase", classname="mscowl.validate", name="conforms")
+        ET.SubElement(suite, "testcase", classname="mscowl.validation.run", name="conforms")
     for focus, results in groups.items():
         case = ET.SubElement(
-            suite, "testcase", classname="mscowl.validate", name=display(focus, context.names)
+            suite, "testcase", classname="mscowl.validation.run", name=display(focus, context.names)
         )
         notes = []
         for result in results:

@@ -12,8 +12,9 @@ from collections import Counter
 from typing import Final
 
 from mscowl.errors import ToolMissingError
-from mscowl.query import SavedQuery, cell_text
-from mscowl.sparql import LocalStore
+from mscowl.sparql.local import LocalStore
+from mscowl.sparql.results import cell_text
+from mscowl.sparql.saved import SavedQuery
 
 CHARTS: Final = ("trials-per-source", "trials-per-phase", "mechanisms-by-direction")
 

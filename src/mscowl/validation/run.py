@@ -1,6 +1,6 @@
 """SHACL validation of instance data against the shipped shapes, with the ontology mixed in.
 
-pySHACL is the reference engine; :mod:`mscowl.shacl` (``native``, the default) gives its
+pySHACL is the reference engine; :mod:`mscowl.validation.native` (``native``, the default) gives its
 results on large graphs, and Apache Jena SHACL is available too (:data:`ENGINES`). The ontology
 (with its imports) is mixed into the data, so ``sh:targetClass`` sees subclasses and the shapes
 can walk ``rdfs:subClassOf`` from the ontology classes that the data uses as values. Every
@@ -8,119 +8,31 @@ engine's results become :class:`Result` objects in a standard ``sh:ValidationRep
 the data came from ``mscowl build``, are located in the spreadsheet through the
 :class:`OriginIndex`.
 
->>> SEVERITY_RANK[SH.Violation] > SEVERITY_RANK[SH.Warning] > SEVERITY_RANK[SH.Info]
-True
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
-from rdflib.term import BNode, Node
+from rdflib import RDFS, Graph
+from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
-from mscowl.namespaces import compress
-from mscowl.origins import OriginIndex
 from mscowl.pipeline import Seeds
-from mscowl.serialize import nt_term
+from mscowl.rdf.namespaces import SH
+from mscowl.rdf.serialize import nt_term
+from mscowl.seeds.origins import ORIGIN_INDEX, OriginIndex
+from mscowl.validation.report import ValidationReport, labels, results_of, term_text
 
 if TYPE_CHECKING:
-    from mscowl.build import KnowledgeGraph
+    from mscowl.seeds.graph import KnowledgeGraph
 
-SH: Final = Namespace("http://www.w3.org/ns/shacl#")
-SEVERITY_RANK: Final[dict[Node, int]] = {SH.Info: 1, SH.Warning: 2, SH.Violation: 3}
 #: Names of the validation engines (``mscowl validate --engine``).
 ENGINES: Final = ("auto", "native", "pyshacl", "jena")
-#: --fail-on level name → severity.
-LEVELS: Final = {"info": SH.Info, "warning": SH.Warning, "violation": SH.Violation}
-
-
-@dataclass(frozen=True)
-class Result:
-    """One validation result, as the report states it."""
-
-    focus: Node
-    path: Node | None
-    value: Node | None
-    component: Node
-    severity: Node
-    message: str
-    shape: Node | None = None
-    #: The sh:SPARQLConstraint of a SHACL-SPARQL result.
-    constraint: Node | None = None
-
-    @property
-    def key(self) -> tuple[str, str, str, str]:
-        """(focus, path, component, severity) as text: what two engines must agree on."""
-        path = (
-            ""
-            if self.path is None
-            else ("(complex path)" if isinstance(self.path, BNode) else self.path.n3())
-        )
-        return (_term(self.focus), path, self.component.n3(), self.severity.n3())
-
-    def at_least(self, level: Node) -> bool:
-        return SEVERITY_RANK.get(self.severity, 3) >= SEVERITY_RANK[level]
-
-
-def _term(node: Node) -> str:
-    return "_:blank" if isinstance(node, BNode) else node.n3()
-
-
-@dataclass
-class ValidationReport:
-    """The results of one validation and the standard report graph they were read from."""
-
-    results: list[Result]
-    graph: Graph
-    engine: str = "pyshacl"
-
-    def failing(self, level: Node) -> list[Result]:
-        return [r for r in self.results if r.at_least(level)]
-
-    @property
-    def conforms(self) -> bool:
-        return not self.failing(SH.Violation)
-
-
-def results_of(report: Graph) -> list[Result]:
-    """The top-level results of a ``sh:ValidationReport`` graph (nested ``sh:detail`` excluded),
-    in a stable order."""
-    results = []
-    for validation in report.subjects(RDF.type, SH.ValidationReport):
-        for node in report.objects(validation, SH.result):
-            message = report.value(node, SH.resultMessage)
-            results.append(
-                Result(
-                    focus=_required(report, node, SH.focusNode),
-                    path=report.value(node, SH.resultPath),
-                    value=report.value(node, SH.value),
-                    component=_required(report, node, SH.sourceConstraintComponent),
-                    severity=_required(report, node, SH.resultSeverity),
-                    message=str(message) if message is not None else "",
-                    shape=report.value(node, SH.sourceShape),
-                    constraint=report.value(node, SH.sourceConstraint),
-                )
-            )
-    return sorted_results(results)
-
-
-def sorted_results(results: Iterable[Result]) -> list[Result]:
-    """Results in a stable order: by key, then value and message."""
-    return sorted(results, key=lambda r: (*r.key, _term(r.value) if r.value else "", r.message))
-
-
-def _required(graph: Graph, node: Node, prop: URIRef) -> Node:
-    value = graph.value(node, prop)
-    if value is None:
-        raise InputError(f"a validation result has no {prop.n3()}")
-    return value
-
 
 # --------------------------------------------------------------------------------------------
 # Loading
@@ -128,7 +40,7 @@ def _required(graph: Graph, node: Node, prop: URIRef) -> Node:
 
 def parse_files(paths: Iterable[Path], what: str) -> Graph:
     """Parse RDF files (format from the suffix) into one graph; unreadable files are InputErrors."""
-    from mscowl.ontology import parse_rdf
+    from mscowl.ontology.load import parse_rdf
 
     graph = Graph()
     for path in paths:
@@ -160,14 +72,16 @@ def check_shapes(shapes: Graph) -> None:
 
     for shape, pattern in shapes.subject_objects(SH.pattern):
         flags = str(shapes.value(shape, SH.flags) or "")
-        check_regex(str(pattern), f"the sh:pattern of {_term(shape)}", re.I if "i" in flags else 0)
+        check_regex(
+            str(pattern), f"the sh:pattern of {term_text(shape)}", re.I if "i" in flags else 0
+        )
     from rdflib.plugins.sparql.parser import parseQuery
 
-    from mscowl.query import uses_service
+    from mscowl.safety import uses_service
 
     for prop in (SH.select, SH.ask):
         for node, text in shapes.subject_objects(prop):
-            what = f"the {prop.n3(shapes.namespace_manager)} of {_term(node)}"
+            what = f"the {prop.n3(shapes.namespace_manager)} of {term_text(node)}"
             if uses_service(str(text)):
                 raise InputError(f"{what} uses SERVICE; refused (no network at run time)")
             try:
@@ -182,7 +96,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) ->
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError
 
-    from mscowl.prepared_sparql import prepared_sparql_queries
+    from mscowl.validation.prepared import prepared_sparql_queries
 
     try:
         with prepared_sparql_queries():
@@ -194,58 +108,6 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) ->
     if isinstance(report, BaseException) or not isinstance(report, Graph):
         raise InputError(f"the shapes cannot be used: {text}")
     return ValidationReport(results_of(report), report)
-
-
-def labels(*graphs: Graph) -> dict[Node, str]:
-    """One rdfs:label per subject, for readable reports and pages: the first English label in
-    sorted order, else the first label (so the choice does not depend on hash order)."""
-    return pick_labels(pair for graph in graphs for pair in graph.subject_objects(RDFS.label))
-
-
-def pick_labels(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, str]:
-    """:func:`labels` from (subject, label) pairs."""
-    candidates: dict[Node, list[tuple[bool, str]]] = {}
-    for subject, label in pairs:
-        if isinstance(label, Literal):
-            candidates.setdefault(subject, []).append((label.language != "en", str(label)))
-    return {subject: min(found)[1] for subject, found in candidates.items()}
-
-
-def report_graph(results: list[Result]) -> Graph:
-    """A standard ``sh:ValidationReport`` graph stating ``results`` (one blank node each)."""
-    graph = Graph()
-    graph.bind("sh", SH)
-    report = BNode("report")
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(not results)))
-    for number, result in enumerate(results):
-        node = BNode(f"result{number}")
-        graph.add((report, SH.result, node))
-        graph.add((node, RDF.type, SH.ValidationResult))
-        for prop, value in (
-            (SH.focusNode, result.focus),
-            (SH.resultPath, result.path),
-            (SH.value, result.value),
-            (SH.sourceConstraintComponent, result.component),
-            (SH.resultSeverity, result.severity),
-            (SH.sourceShape, result.shape),
-            (SH.sourceConstraint, result.constraint),
-            (SH.resultMessage, Literal(result.message) if result.message else None),
-        ):
-            if value is not None:
-                graph.add((node, prop, value))
-    return graph
-
-
-def display(node: Node | None, names: Mapping[Node, str]) -> str:
-    """A node as people read it: its label and CURIE (or IRI), or a literal's text."""
-    if node is None:
-        return ""
-    if isinstance(node, Literal):
-        return str(node)
-    short = compress(str(node)) or str(node) if isinstance(node, URIRef) else "(blank node)"
-    name = names.get(node)
-    return f"{name} ({short})" if name else short
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,13 +135,14 @@ def run_validation(
 ) -> ValidationRun:
     """Validate RDF files, or (without files) the graph freshly built from ``seeds``.
 
-    Engines (see :data:`ENGINES`): ``native`` (:mod:`mscowl.shacl`, pySHACL's results on large
-    graphs), ``pyshacl`` (the reference), ``jena`` (Apache Jena SHACL; the data files go to Jena
+    Engines (see :data:`ENGINES`): ``native`` (:mod:`mscowl.validation.native`, pySHACL's
+    results on large graphs), ``pyshacl`` (the reference), ``jena`` (Apache Jena SHACL; the data
+    files go to Jena
     unparsed), and ``auto``: native, or pySHACL when the shapes use something the native
     engine does not cover (the run's notes say so). The origin index comes from the build, from
     ``origins_path``, or from an ``origin-index.tsv`` beside the first data file.
     """
-    from mscowl.ontology import load_ontology
+    from mscowl.ontology.load import load_ontology
     from mscowl.safety import check_rdf_file
 
     shape_paths = shape_files(shapes_paths)
@@ -293,10 +156,10 @@ def run_validation(
             if not path.exists():
                 raise InputError("no such data file", Origin(str(path)))
             check_rdf_file(path, "data file")
-        beside = data_paths[0].parent / ORIGIN_INDEX_FILE
+        beside = data_paths[0].parent / ORIGIN_INDEX
         index_path = origins_path or (beside if beside.is_file() else None)
     else:
-        from mscowl.build import build_knowledge_graph
+        from mscowl.seeds.graph import build_knowledge_graph
 
         kg = build_knowledge_graph(seeds, ontology=ontology_path)
     report, names, notes = _validate(engine, data_paths, kg, shapes, ontology)
@@ -311,7 +174,7 @@ def _validate(
 ) -> tuple[ValidationReport, dict[Node, str], list[str]]:
     notes: list[str] = []
     if engine in ("auto", "native"):
-        from mscowl.shacl import UnsupportedShapesError, validate_native
+        from mscowl.validation.native import UnsupportedShapesError, validate_native
 
         try:
             return (*validate_native(data_paths, kg, shapes, ontology), notes)
@@ -348,15 +211,12 @@ def _file_labels(paths: list[Path], wanted: set[Node]) -> dict[Node, str]:
     return {node: name for node, name in labels(graph).items() if node in wanted}
 
 
-ORIGIN_INDEX_FILE: Final = "origin-index.tsv"
-
-
 def _validate_with_jena(
     paths: list[Path], data: Graph | None, shapes: Graph, ontology: Graph
 ) -> ValidationReport:
     import tempfile
 
-    from mscowl.jena import validate_with_jena
+    from mscowl.validation.jena import validate_with_jena
 
     with tempfile.TemporaryDirectory(prefix="mscowl-jena-") as tmp:
         shapes_file, ontology_file = Path(tmp) / "shapes.ttl", Path(tmp) / "ontology.nt"

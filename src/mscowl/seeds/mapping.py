@@ -4,7 +4,7 @@ A mapping names, for each sheet kind, the IRI template of its subjects, their cl
 column the property it becomes, its datatype, whether it is required, the separator of several
 values in one cell, its language, pattern, bounds, allowed values or the sheet it refers to. A
 new sheet kind needs a mapping entry, not new Python. CURIEs expand through the package's one
-prefix map (:data:`mscowl.namespaces.CONVERTER`). The file format is documented at the top of
+prefix map (:data:`mscowl.rdf.namespaces.CONVERTER`). The file format is documented at the top of
 ``seeds/mapping.toml`` and in ``seeds/README.md``.
 
 >>> column = ColumnMap(name="enrolment", property=None, type="nonNegativeInteger")
@@ -29,9 +29,9 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from mscowl.errors import InputError, InputProblemsError, Origin
-from mscowl.namespaces import PREFIXES, expand
+from mscowl.rdf.namespaces import HTTP_IRI, PREFIXES, expand
+from mscowl.rdf.serialize import NT_ESCAPES
 from mscowl.safety import check_regex, excerpt
-from mscowl.serialize import NT_ESCAPES
 
 #: Column types a mapping may use.
 TYPES: Final = (
@@ -54,7 +54,6 @@ DEFAULT_ID_PATTERN: Final = r"[A-Za-z0-9][A-Za-z0-9._~-]*"
 _CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*):(\S+)")
 #: A term as a workbook's dropdown shows it, "label (CURIE)": read back as the CURIE.
 LABELLED_CURIE: Final = re.compile(r"(.*\S)\s+\(([A-Za-z][A-Za-z0-9_.-]*:[^\s()]+)\)")
-_IRI = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"{}|\\^`]+")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -328,7 +327,7 @@ class ColumnMap:
             labelled
         ):  # "label (CURIE)", as a workbook dropdown writes it; the build checks the label
             value = labelled.group(2)
-        if _IRI.fullmatch(value):
+        if HTTP_IRI.fullmatch(value):
             raise InputError(f"found the IRI {excerpt(value)}; expected {expected}", origin)
         match = _CURIE.fullmatch(value)
         if not match:
@@ -346,7 +345,7 @@ class ColumnMap:
         if self.prefixes and prefix not in self.prefixes:
             raise InputError(f"found {excerpt(value)}; expected {expected}", origin)
         iri = expand(value)
-        if not _IRI.fullmatch(iri):
+        if not HTTP_IRI.fullmatch(iri):
             raise InputError(
                 f"found {excerpt(value)}, whose identifier has characters an IRI may not hold; "
                 f"expected {expected}",
@@ -355,7 +354,7 @@ class ColumnMap:
         return URIRef(iri)
 
     def _iri(self, value: str, origin: Origin) -> URIRef:
-        if not _IRI.fullmatch(value):
+        if not HTTP_IRI.fullmatch(value):
             raise InputError(
                 f"found {excerpt(value)}, which is not a well-formed IRI; expected an "
                 'absolute http(s) IRI without spaces or <>"{}|\\^` characters',
@@ -455,7 +454,7 @@ def _with_line(problem: InputError, text: str) -> InputError:
 def _iri_of(curie: str) -> URIRef:
     """The IRI of a CURIE of the mapping; ValueError unless it is a well-formed IRI."""
     iri = expand(curie)
-    if not _IRI.fullmatch(iri) and not iri.startswith("urn:"):
+    if not HTTP_IRI.fullmatch(iri) and not iri.startswith("urn:"):
         raise ValueError(f"'{curie}' expands to '{iri}', which is not a well-formed IRI")
     return URIRef(iri)
 
@@ -512,7 +511,7 @@ class Mapping:
             raise InputError(f"the mapping is not valid TOML: {exc}", Origin(name)) from exc
         problems: list[InputError] = []
         base = data.get("base")
-        if not isinstance(base, str) or not _IRI.fullmatch(base):
+        if not isinstance(base, str) or not HTTP_IRI.fullmatch(base):
             problems.append(InputError("'base' must be an absolute http(s) IRI", Origin(name)))
             base = ""
         sheets: dict[str, SheetMap] = {}
@@ -572,7 +571,9 @@ def _read_sheet(file: str, sheet: str, raw: Any, problems: list[InputError]) -> 
     for name in raw.get("require_one_of", []):
         if name not in columns:
             problems.append(InputError(f"require_one_of names the unknown column '{name}'", where))
-    if "{id}" in subject and not _IRI.fullmatch("https://x.org/" + subject.replace("{id}", "x")):
+    if "{id}" in subject and not HTTP_IRI.fullmatch(
+        "https://x.org/" + subject.replace("{id}", "x")
+    ):
         problems.append(InputError("'subject' makes IRIs with characters IRIs may not hold", where))
     try:
         classes = tuple(_iri_of(c) for c in raw.get("class", []))

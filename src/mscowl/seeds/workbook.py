@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Final
 
 from rdflib import RDFS, URIRef
 
-from mscowl.mapping import ColumnMap, Mapping
-from mscowl.namespaces import compress
-from mscowl.sheets import README_SHEET, VALUES_SHEET, Table, column_letter
+from mscowl.rdf.namespaces import compress
+from mscowl.seeds.mapping import ColumnMap, Mapping
+from mscowl.seeds.sheets import README_SHEET, VALUES_SHEET, Table, column_letter
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -83,7 +83,7 @@ def write_workbook(
 def _closure(ontology: Path | None) -> Graph | None:
     if ontology is None:
         return None
-    from mscowl.ontology import load_ontology
+    from mscowl.ontology.load import load_ontology
 
     return load_ontology(ontology).closure
 

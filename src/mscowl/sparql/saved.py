@@ -24,38 +24,25 @@ True
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import BNode, Node
+from rdflib import Literal, URIRef
+from rdflib.term import Node
 
-from mscowl.errors import InputError, MscowlError, Origin
-from mscowl.namespaces import PREFIXES, compress, expand
+from mscowl.errors import InputError, Origin
+from mscowl.rdf.namespaces import HTTP_IRI, PREFIXES, expand
+from mscowl.safety import uses_service
 
 PARAM_TYPES: Final = ("term", "iri", "string", "integer")
-FORMATS: Final = ("table", "csv", "tsv", "json")
 _CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[^\s<>\"{}|\\^`]+")
-_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_VALUE_LENGTH: Final = 500
 #: The largest saved query file read.
 MAX_QUERY_BYTES: Final = 1024 * 1024
-XSD_DECIMAL: Final = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
-
-
-class EndpointError(MscowlError):
-    """A remote SPARQL endpoint could not be used: unreachable, an HTTP error, a timeout, or an
-    answer that is not SPARQL results. Exit code 2, like any unusable input."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -83,7 +70,7 @@ class Parameter:
             return Literal(int(value))
         if self.type == "string":
             return Literal(value)
-        if _IRI.fullmatch(value):
+        if HTTP_IRI.fullmatch(value):
             return URIRef(value)
         if _CURIE.fullmatch(value) and value.split(":", 1)[0] in PREFIXES:
             return URIRef(expand(value))
@@ -235,28 +222,6 @@ def _slot(name: str) -> str:
     return f"VALUES ?_{name} {{ UNDEF }}"
 
 
-#: Strings, IRIs and comments of SPARQL text (group 1), or the keyword SERVICE (group 2).
-_SERVICE: Final = re.compile(
-    r'("""[\s\S]*?"""|'
-    r"'''[\s\S]*?'''|"
-    r'"(?:[^"\\\n]|\\.)*"|'
-    r"'(?:[^'\\\n]|\\.)*'|"
-    r'<[^<>"{}|^`\\\s]*>|#[^\n]*)|(\bSERVICE\b)',
-    re.IGNORECASE,
-)
-
-
-def uses_service(text: str) -> bool:
-    """Whether SPARQL text has the keyword SERVICE outside its strings, IRIs and comments.
-
-    >>> uses_service("SELECT * { SERVICE <http://x> { ?s ?p ?o } }")
-    True
-    >>> uses_service('SELECT * { ?s ?p "SERVICE" } # a SERVICE in a comment')
-    False
-    """
-    return any(match[2] for match in _SERVICE.finditer(text))
-
-
 _SLOTS: Final = re.compile(r"VALUES \?_(\w+) \{ UNDEF \}")
 
 
@@ -332,264 +297,9 @@ def resolve(name_or_file: str, directory: Path) -> SavedQuery:
     return queries[name_or_file]
 
 
-@lru_cache(maxsize=4)
-def _parsed_query(text: str) -> Any:
-    """rdflib's parse of a query (not an update); kept, because ``query_form`` and ``page``
-    read the same text and parsing a long query takes rdflib a fifth of a second."""
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    return parseQuery(text)
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE (rdflib's parser decides)."""
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parsed = _parsed_query(text)
-    except Exception:
-        try:
-            parseUpdate(text)
-        except Exception as exc:
-            raise InputError(f"the query is not valid SPARQL 1.1: {exc}") from exc
-        return "UPDATE"
-    return str(parsed[1].name).removesuffix("Query").upper()
-
-
-def page(text: str, limit: int | None, offset: int = 0) -> str:
-    """A SELECT query cut to one page of its answer: ``LIMIT`` and ``OFFSET`` appended.
-
-    For answers too large to take at once, and for servers that return at most so many rows
-    (Virtuoso's ``ResultSetMaxRows``). Pages are only stable in a fixed order, so an offset
-    needs the query's own ``ORDER BY``; a query with its own ``LIMIT``, ``OFFSET`` or final
-    ``VALUES`` block is refused rather than rewritten.
-
-    >>> page("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", 10, 20).splitlines()[-1]
-    'LIMIT 10 OFFSET 20'
-    """
-    if limit is None and not offset:
-        return text
-    try:
-        parsed = _parsed_query(text)[1]
-    except Exception as exc:
-        raise InputError(f"the query is not valid SPARQL 1.1: {exc}") from exc
-    if not str(parsed.name).startswith("Select"):
-        raise InputError("--limit and --offset page SELECT queries only")
-    if "limitoffset" in parsed or "valuesClause" in parsed:
-        raise InputError(
-            "this query ends with its own LIMIT, OFFSET or VALUES; --limit and --offset "
-            "page only queries without them"
-        )
-    if offset and "orderby" not in parsed:
-        raise InputError(
-            "--offset needs a query with ORDER BY: without a fixed order, pages may overlap "
-            "or miss rows"
-        )
-    clauses = ([f"LIMIT {limit}"] if limit is not None else []) + (
-        [f"OFFSET {offset}"] if offset else []
-    )
-    return text.rstrip() + "\n" + " ".join(clauses) + "\n"
-
-
-def fetch(
-    run: Callable[[str], ResultTable],
-    text: str,
-    limit: int | None = None,
-    offset: int = 0,
-    page_size: int | None = None,
-) -> ResultTable:
-    """The rows ``offset`` to ``offset + limit`` of a SELECT query's answer (all of it after
-    ``offset`` without a limit), in one request, or in requests of ``page_size`` rows each
-    until a page comes back short: for servers that return at most so many rows per answer
-    (Virtuoso's ``ResultSetMaxRows``). Paging needs the query's ``ORDER BY`` (see ``page``).
-
-    >>> from mscowl.sparql import LocalStore
-    >>> asked = []
-    >>> def run(text):
-    ...     asked.append(text.splitlines()[-1])
-    ...     return LocalStore().select(text)
-    >>> table = fetch(run, "SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 } } ORDER BY ?n", page_size=2)
-    >>> [str(n) for n, in table.rows], asked
-    (['1', '2', '3', '4', '5'], ['LIMIT 2', 'LIMIT 2 OFFSET 2', 'LIMIT 2 OFFSET 4'])
-    """
-    if page_size is None:
-        return run(page(text, limit, offset))
-    page(text, page_size, offset + page_size)  # what cannot be paged is refused before a request
-    rows: list[tuple[Node | None, ...]] = []
-    while True:
-        wanted = page_size if limit is None else min(page_size, limit - len(rows))
-        table = run(page(text, wanted, offset + len(rows)))
-        if len(table.rows) > wanted:
-            raise EndpointError(
-                f"a page of {wanted} rows came back with {len(table.rows)}: the server does not "
-                "apply LIMIT, so the pages cannot be put together"
-            )
-        rows.extend(table.rows)
-        if len(table.rows) < wanted or len(rows) == limit:
-            return ResultTable(table.columns, rows)
-
-
 # --------------------------------------------------------------------------------------------
 # Results
 
 
-@dataclass
-class ResultTable:
-    """SELECT results: column names and rows of RDF terms (``None`` for unbound)."""
-
-    columns: list[str]
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
-
-    def text_rows(self) -> list[tuple[str, ...]]:
-        """Rows as text: IRIs as CURIEs where the prefix map covers them, literals as their
-        lexical form, unbound as empty."""
-        return [tuple(cell_text(c) for c in row) for row in self.rows]
-
-
-def cell_text(node: Node | None) -> str:
-    """A result cell as text; decimals in canonical form (engines write 95, 95.0 or 95.00)."""
-    if node is None:
-        return ""
-    if isinstance(node, URIRef):
-        return compress(str(node)) or str(node)
-    if isinstance(node, BNode):
-        return "_:" + str(node)
-    if isinstance(node, Literal) and node.datatype == XSD_DECIMAL:
-        from decimal import Decimal, InvalidOperation
-
-        from mscowl.mapping import canonical_decimal
-
-        try:
-            return canonical_decimal(Decimal(str(node)))
-        except InvalidOperation:
-            return str(node)
-    return str(node)
-
-
-def render(table: ResultTable, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(_sparql_json(table), indent=2, ensure_ascii=False) + "\n"
-    rows = table.text_rows()
-    if fmt in ("csv", "tsv"):
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(table.columns)
-        writer.writerows(rows)
-        return out.getvalue()
-    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(table.columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
-
-
-def _sparql_json(table: ResultTable) -> dict[str, Any]:
-    def term(node: Node) -> dict[str, str]:
-        if isinstance(node, URIRef):
-            return {"type": "uri", "value": str(node)}
-        if isinstance(node, BNode):
-            return {"type": "bnode", "value": str(node)}
-        assert isinstance(node, Literal)
-        out = {"type": "literal", "value": str(node)}
-        if node.language:
-            out["xml:lang"] = node.language
-        elif node.datatype:
-            out["datatype"] = str(node.datatype)
-        return out
-
-    bindings = [
-        {c: term(v) for c, v in zip(table.columns, row, strict=True) if v is not None}
-        for row in table.rows
-    ]
-    return {"head": {"vars": table.columns}, "results": {"bindings": bindings}}
-
-
-def from_sparql_json(document: Mapping[str, Any]) -> ResultTable:
-    """A table from the SPARQL 1.1 JSON results format.
-
-    Answers repeat their terms (kinds, phases, statuses), so each distinct term is made once.
-
-    >>> document = {"head": {"vars": ["x"]}, "results": {"bindings": [
-    ...     {"x": {"type": "literal", "value": "bone marrow", "xml:lang": "en"}}, {}]}}
-    >>> from_sparql_json(document).rows
-    [(rdflib.term.Literal('bone marrow', lang='en'),), (None,)]
-    """
-    columns = list(document["head"]["vars"])
-    made: dict[tuple[str, str, str | None, str | None], Node] = {}
-
-    def node(value: Mapping[str, str]) -> Node:
-        key = (value["type"], value["value"], value.get("xml:lang"), value.get("datatype"))
-        found = made.get(key)
-        if found is None:
-            kind, text, language, datatype = key
-            if kind == "uri":
-                found = URIRef(text)
-            elif kind == "bnode":
-                found = BNode(text)
-            else:
-                found = Literal(
-                    text, lang=language, datatype=URIRef(datatype) if datatype else None
-                )
-            made[key] = found
-        return found
-
-    rows = [
-        tuple(node(b[c]) if c in b else None for c in columns)
-        for b in document["results"]["bindings"]
-    ]
-    return ResultTable(columns, rows)
-
-
 # --------------------------------------------------------------------------------------------
 # The catalogue as RDF (as the SIB sparql-examples publish theirs)
-
-SCHEMA: Final = "https://schema.org/"
-SH_NS: Final = "http://www.w3.org/ns/shacl#"
-QUERY_NS: Final = "https://w3id.org/mscowl/queries/"
-#: The dataset the queries are written for.
-TARGET: Final = "https://w3id.org/mscowl/data/"
-
-
-def catalogue_graph(queries: Iterable[SavedQuery], target: str = TARGET) -> Graph:
-    """Each query as an ``sh:SPARQLSelectExecutable`` with ``sh:select``, ``rdfs:label``,
-    ``rdfs:comment``, ``schema:keywords`` and ``schema:target``."""
-    from rdflib import RDF, RDFS, Namespace
-
-    sh, schema = Namespace(SH_NS), Namespace(SCHEMA)
-    graph = Graph()
-    graph.bind("sh", sh)
-    graph.bind("schema", schema)
-    graph.bind("query", QUERY_NS)
-    for query in queries:
-        node = URIRef(QUERY_NS + query.name)
-        graph.add((node, RDF.type, sh.SPARQLExecutable))
-        graph.add((node, RDF.type, sh.SPARQLSelectExecutable))
-        graph.add((node, RDFS.label, Literal(query.title, lang="en")))
-        graph.add((node, RDFS.comment, Literal(query.summary, lang="en")))
-        graph.add((node, sh.select, Literal(query.text)))
-        graph.add((node, schema.target, URIRef(target)))
-        for tag in query.tags:
-            graph.add((node, schema.keywords, Literal(tag)))
-    return graph
-
-
-def example_name(query: SavedQuery, params: Mapping[str, str]) -> str:
-    """File stem of an example's golden result: the query name, then name=value pairs.
-
-    >>> example_name(SavedQuery("trials", ""), {"cancer": "ovarian cancer", "kind": "anticancer"})
-    'trials.cancer=ovarian-cancer.kind=anticancer'
-    """
-    parts = [query.name] + [
-        f"{k}={re.sub(r'[^A-Za-z0-9_.-]+', '-', v).strip('-')}" for k, v in sorted(params.items())
-    ]
-    return ".".join(parts)
-
-
-def golden_text(table: ResultTable) -> str:
-    """A result as golden TSV: the header, then the rows as text, sorted (order aside)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(table.columns)
-    writer.writerows(sorted(table.text_rows()))
-    return out.getvalue()

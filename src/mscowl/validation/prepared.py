@@ -1,6 +1,6 @@
 """rdflib's SPARQL processor, parsing each distinct query text once (for pySHACL).
 
-Kept apart from :mod:`mscowl.validate` because importing rdflib's SPARQL engine costs a tenth
+Kept apart from :mod:`mscowl.validation.run` because importing rdflib's SPARQL engine costs a tenth
 of a second that only the pySHACL engine needs.
 """
 

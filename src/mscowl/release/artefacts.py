@@ -12,7 +12,7 @@ HTML documentation, a diff against the previous release, checksums, and w3id red
   ``release-diff.md`` and ``SHA256SUMS``.
 
 Each ontology carries ``owl:versionIRI <https://w3id.org/mscowl/releases/V/...>`` and
-``owl:versionInfo "V"``. Every serialisation is deterministic (see :mod:`mscowl.serialize`), so
+``owl:versionInfo "V"``. Every serialisation is deterministic (see :mod:`mscowl.rdf.serialize`), so
 the same input gives the same bytes.
 """
 
@@ -30,16 +30,14 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
-from mscowl.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, compress
 from mscowl.pipeline import Seeds
-from mscowl.serialize import jsonld, rdfxml, write_turtle
+from mscowl.rdf.namespaces import BASE, DATA, DCTERMS, ONTOLOGY_IRI, PREFIXES, compress
+from mscowl.rdf.serialize import jsonld, rdfxml, write_turtle
 
 RELEASES: Final = BASE + "releases/"
 BASE_IRI: Final = BASE + "msc-cancer-base.owl"
-DATA_NS: Final = BASE + "data/"
 VOID: Final = Namespace("http://rdfs.org/ns/void#")
 DCAT: Final = Namespace("http://www.w3.org/ns/dcat#")
-DCTERMS: Final = Namespace("http://purl.org/dc/terms/")
 LICENSE: Final = URIRef("https://creativecommons.org/licenses/by/4.0/")
 #: The formats every RDF artefact is written in: suffix → (media type, writer name).
 FORMATS: Final = {
@@ -49,7 +47,7 @@ FORMATS: Final = {
     ".jsonld": "application/ld+json",
 }
 #: Prefixes written into the JSON-LD contexts and RDF/XML declarations.
-RELEASE_PREFIXES: Final = {**PREFIXES, "data": DATA_NS}
+RELEASE_PREFIXES: Final = {**PREFIXES, "data": DATA}
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,7 @@ def _with_header(graph: Graph, old_iri: URIRef, iri: URIRef, version: str, name:
 def full_ontology(closure: Graph, main_iri: URIRef) -> Graph:
     """The import closure merged into one ontology, with HermiT's inferred class hierarchy
     materialised."""
-    from mscowl.reasoning import run_hermit
+    from mscowl.ontology.reasoning import run_hermit
 
     headers = {s for s in closure.subjects(RDF.type, OWL.Ontology) if s != main_iri}
     merged = Graph(bind_namespaces="none")
@@ -153,11 +151,12 @@ def rdf_files(stem: str, graph: Graph) -> dict[str, bytes]:
 
 def make_release(inputs: ReleaseInputs) -> dict[str, bytes]:
     """Every file of the release, by relative path."""
-    from mscowl.build import build_knowledge_graph
-    from mscowl.ontology import load_ontology
-    from mscowl.query import catalogue, catalogue_graph
-    from mscowl.sparql import store_of
-    from mscowl.validate import parse_files, shape_files
+    from mscowl.ontology.load import load_ontology
+    from mscowl.seeds.graph import build_knowledge_graph
+    from mscowl.sparql.catalogue import catalogue_graph
+    from mscowl.sparql.local import store_of
+    from mscowl.sparql.saved import catalogue
+    from mscowl.validation.run import parse_files, shape_files
 
     version = check_version(inputs.version)
     loaded = load_ontology(inputs.ontology)
@@ -196,8 +195,8 @@ def make_release(inputs: ReleaseInputs) -> dict[str, bytes]:
         void_description(kg, version, inputs.date, inputs.endpoint)
     ).encode("utf-8")
 
-    from mscowl.charts import chart_data, draw_svg
-    from mscowl.docs import documentation
+    from mscowl.release.charts import chart_data, draw_svg
+    from mscowl.release.docs import documentation
 
     store = store_of([kg, loaded.closure])
     charts = draw_svg(chart_data(store, queries))
@@ -235,7 +234,7 @@ def void_description(kg: Graph, version: str, date: dt.date, endpoint: str | Non
         ("rdf", RDF),
         ("rdfs", RDFS),
         ("MSCO", PREFIXES["MSCO"]),
-        ("data", DATA_NS),
+        ("data", DATA),
     ):
         graph.bind(prefix, namespace)
     add = graph.add
@@ -261,7 +260,7 @@ def void_description(kg: Graph, version: str, date: dt.date, endpoint: str | Non
     add((dataset, OWL.versionInfo, Literal(version)))
     add((dataset, DCAT.version, Literal(version)))
     add((dataset, VOID.vocabulary, URIRef(ONTOLOGY_IRI)))
-    add((dataset, VOID.uriSpace, Literal(DATA_NS)))
+    add((dataset, VOID.uriSpace, Literal(DATA)))
     add((dataset, VOID.triples, Literal(len(kg), datatype=XSD.integer)))
     subjects = set(kg.subjects())
     add((dataset, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
@@ -274,8 +273,8 @@ def void_description(kg: Graph, version: str, date: dt.date, endpoint: str | Non
         add((partition, VOID["class"], cls))
         add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
     for example in ("trial/NCT03298763", "product/celyvir", "mechanism/ccl5-breast-metastasis"):
-        if (URIRef(DATA_NS + example), None, None) in kg:
-            add((dataset, VOID.exampleResource, URIRef(DATA_NS + example)))
+        if (URIRef(DATA + example), None, None) in kg:
+            add((dataset, VOID.exampleResource, URIRef(DATA + example)))
     if endpoint:
         add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
     for suffix in (".nt", ".ttl", ".jsonld"):

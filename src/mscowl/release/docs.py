@@ -17,11 +17,11 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from mscowl.namespaces import DEFINITION, PREFIXES, compress, is_own
-from mscowl.query import SavedQuery, cell_text
-from mscowl.sparql import LocalStore
-from mscowl.validate import SH
-from mscowl.validate import labels as names_of
+from mscowl.rdf.namespaces import DEFINITION, PREFIXES, SH, compress, is_own
+from mscowl.sparql.local import LocalStore
+from mscowl.sparql.results import cell_text
+from mscowl.sparql.saved import SavedQuery
+from mscowl.validation.report import labels as names_of
 
 SYNONYMS: Final = [
     URIRef(PREFIXES["oboInOwl"] + n)

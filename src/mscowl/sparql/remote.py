@@ -1,11 +1,10 @@
-"""Where queries run: the embedded store (pyoxigraph) or any SPARQL 1.1 endpoint (SPARQLWrapper).
+"""Queries on any SPARQL 1.1 endpoint (SPARQLWrapper) and Graph Store uploads (urllib).
 
-The embedded store holds the knowledge graph and the ontology with its imports (labels and the
-class hierarchy the queries walk). pyoxigraph answers SPARQL on 100k triples in milliseconds where
-rdflib takes seconds (see DESIGN.md, "Engines"). Remote endpoints are reached with SPARQLWrapper:
-a timeout, retries with back-off on connection errors, timeouts and 5xx answers, and one-line
-errors for everything else; credentials come from ``MSCOWL_ENDPOINT_USER`` and
-``MSCOWL_ENDPOINT_PASSWORD`` and are never printed.
+A timeout for the whole answer, retries with back-off on connection errors, timeouts and 5xx
+answers (never for an update, nor for an error the server says is in the query), and one-line
+errors for everything else. Credentials come from ``MSCOWL_ENDPOINT_USER`` and
+``MSCOWL_ENDPOINT_PASSWORD`` (or the URL) and are never printed; they go only to the endpoint's
+own origin (:mod:`mscowl.sparql.http`).
 """
 
 from __future__ import annotations
@@ -18,154 +17,20 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable
-from functools import cache
 from http.client import HTTPMessage
-from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.term import BNode, Node
-
-from mscowl.errors import InputError, Origin
-from mscowl.gcpause import paused_gc
-from mscowl.pipeline import Seeds
-from mscowl.query import EndpointError, ResultTable, from_sparql_json
+from mscowl.errors import EndpointError
+from mscowl.rdf.gcpause import paused_gc
+from mscowl.sparql.results import ResultTable, from_sparql_json
 
 USER_ENV: Final = "MSCOWL_ENDPOINT_USER"
+
+
 PASSWORD_ENV: Final = "MSCOWL_ENDPOINT_PASSWORD"
+
+
 _RESULT_TYPES: Final = ("application/sparql-results+json", "application/json")
-
-
-class LocalStore:
-    """An in-memory pyoxigraph store loaded with N-Triples (bulk-loaded: fast)."""
-
-    def __init__(self) -> None:
-        import pyoxigraph
-
-        self._store = pyoxigraph.Store()
-
-    def load_ntriples(self, data: bytes) -> None:
-        import pyoxigraph
-
-        self._store.bulk_load(input=data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-
-    def load_graph(self, graph: Graph) -> None:
-        self.load_ntriples(graph.serialize(format="nt", encoding="utf-8"))
-
-    def load_file(self, path: Path) -> None:
-        if path.suffix == ".nt":
-            try:
-                self.load_ntriples(path.read_bytes())
-            except OSError as exc:
-                raise InputError(f"cannot read: {exc.strerror}", Origin(str(path))) from exc
-            except SyntaxError as exc:
-                raise InputError(f"not valid N-Triples: {exc}", Origin(str(path))) from exc
-        else:
-            from mscowl.ontology import parse_rdf
-
-            self.load_graph(parse_rdf(path))
-
-    def select(self, query: str) -> ResultTable:
-        """Run a SELECT query; other forms are refused."""
-        import pyoxigraph
-
-        try:
-            solutions = self._store.query(query)
-        except SyntaxError as exc:
-            raise InputError(f"the query is not valid SPARQL 1.1: {exc}") from exc
-        if not isinstance(solutions, pyoxigraph.QuerySolutions):
-            raise InputError("only SELECT queries are supported here")
-        columns = [v.value for v in solutions.variables]
-        # Answers repeat their terms (products, phases, codes): convert each one once.
-        converted: dict[Any, Node | None] = {None: None}
-        get = converted.get
-
-        def term(value: Any) -> Node | None:
-            found = get(value, converted)
-            if found is converted:
-                found = converted[value] = _to_rdflib(value)
-            return found  # type: ignore[return-value]
-
-        # The rows are made while Oxigraph evaluates, and make no cycles: collecting is wasted.
-        with paused_gc():
-            rows = [tuple(map(term, solution)) for solution in solutions]
-        return ResultTable(columns, rows)
-
-    def update(self, text: str) -> None:
-        self._store.update(text)
-
-
-def _to_rdflib(term: Any) -> Node | None:
-    """A pyoxigraph term as rdflib's. A string without a language becomes a simple literal,
-    as rdflib parses it from the data and as SPARQL JSON results carry it (RDF 1.1: the same
-    term). IRIs and strings are made without rdflib's checks (see ``_checked_by_oxigraph``)."""
-    kind = type(term).__name__
-    if kind == "NamedNode":
-        return _iri(term.value)
-    if kind == "BlankNode":
-        return BNode(term.value)
-    if term is None:
-        return None
-    language = term.language
-    if language:
-        return _string(term.value, language)
-    datatype = term.datatype.value
-    if datatype == _XSD_STRING:
-        return _string(term.value, None)
-    return Literal(term.value, datatype=_datatype(datatype))
-
-
-_XSD_STRING: Final = str(XSD.string)
-_LITERAL_SLOTS: Final = ("_language", "_datatype", "_value", "_ill_typed")
-
-
-def _checked_by_oxigraph() -> tuple[Callable[[str], URIRef], Callable[[str, str | None], Literal]]:
-    """Constructors for IRIs and strings that Oxigraph has already checked.
-
-    rdflib's constructors validate the IRI, the language tag and cast the lexical form: 0.5 and
-    1.7 microseconds per term, most of the time of turning a large answer into rdflib terms.
-    A term from Oxigraph is valid RDF, and a string's value is its lexical form, so these set
-    what rdflib's constructors would (``tests/test_sparql.py`` compares both on every kind of
-    term). If a later rdflib lays out ``Literal`` differently, rdflib's own constructors are used.
-
-    >>> iri, string = _checked_by_oxigraph()
-    >>> string("bone marrow", "en") == Literal("bone marrow", lang="en")
-    True
-    """
-    if getattr(Literal, "__slots__", None) != _LITERAL_SLOTS:
-        return URIRef, lambda text, language: Literal(text, lang=language)
-    new = str.__new__
-
-    def iri(value: str) -> URIRef:
-        return new(URIRef, value)
-
-    def string(text: str, language: str | None) -> Literal:
-        literal = new(Literal, text)
-        literal._language = language
-        literal._datatype = None
-        literal._value = text
-        literal._ill_typed = None
-        return literal
-
-    return iri, string
-
-
-_iri, _string = _checked_by_oxigraph()
-
-
-@cache
-def _datatype(iri: str) -> URIRef:
-    return URIRef(iri)
-
-
-def store_of(graphs: Iterable[Graph] = (), files: Iterable[Path] = ()) -> LocalStore:
-    store = LocalStore()
-    for graph in graphs:
-        store.load_graph(graph)
-    for path in files:
-        store.load_file(path)
-    return store
 
 
 def run_remote(
@@ -182,12 +47,12 @@ def run_remote(
     The URL is checked (absolute http(s)); credentials (``MSCOWL_ENDPOINT_USER`` and
     ``_PASSWORD``, or the URL's ``user:password@``) go only to the endpoint's own origin, never
     along a redirect to another; the whole answer must arrive within ``timeout`` (each attempt)
-    and :func:`mscowl.http.max_answer_bytes`; an update is sent once, never again on a retry.
+    and :func:`mscowl.sparql.http.max_answer_bytes`; an update is sent once, never again on a retry.
     """
     from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    from mscowl import http
+    from mscowl.sparql import http
 
     shown = http.check_endpoint(endpoint)
     timeout = http.check_timeout(timeout)
@@ -276,7 +141,7 @@ def run_remote(
 
 def _credentials(endpoint: str) -> tuple[str | None, str]:
     """The user and password for an endpoint: from the environment, else from its URL."""
-    from mscowl.http import credentials_in
+    from mscowl.sparql.http import credentials_in
 
     user = os.environ.get(USER_ENV)
     if user:
@@ -314,6 +179,8 @@ def _refuse_partial_answer(where: str, headers: HTTPMessage, rows: int) -> None:
 #: every error, and answers the run-time ones with HTTP 500 ("Virtuoso 22023 Error SR353: ...");
 #: the same query fails the same way again, so it is not sent again.
 _QUERY_ERROR: Final = re.compile(r"Virtuoso (?:22|37|42)\w{3} Error ")
+
+
 #: Said wherever a page may go past Virtuoso's sorting limit: a cut answer, and SR353.
 _SORTED_PAGES: Final = (
     "Virtuoso sorts at most MaxSortedTopRows rows (10,000 by default) for a page, its offset "
@@ -370,28 +237,12 @@ def _attempts(attempt: int) -> str:
     return f" (after {attempt} attempts)" if attempt > 1 else ""
 
 
-def open_local_store(data: list[Path], seeds: Path | Seeds, ontology: Path | None) -> LocalStore:
-    """The embedded store: the given RDF files, or else the graph freshly built from ``seeds``;
-    plus the ontology with its imports."""
-    from mscowl.ontology import load_ontology
-
-    for path in data:
-        if not path.is_file():
-            raise InputError("no such data file", Origin(str(path)))
-    store = store_of([load_ontology(ontology).closure] if ontology else [], data)
-    if not data:
-        from mscowl.build import build_knowledge_graph
-
-        store.load_ntriples(build_knowledge_graph(seeds, ontology=ontology).ntriples())
-    return store
-
-
 def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: float = 120) -> int:
     """SPARQL 1.1 Graph Store HTTP Protocol PUT: replace a named graph (or the default graph)
     with ``ntriples``; returns the HTTP status. Credentials as for queries."""
     from urllib.parse import quote
 
-    from mscowl import http
+    from mscowl.sparql import http
 
     given = store_url
     store_url = http.check_endpoint(store_url)
@@ -429,7 +280,7 @@ def _authorize(
     without credentials). Returns an opener that also answers a later Digest challenge, and
     sends no credentials along a redirect to another origin. ``given`` is the URL as the user
     gave it, which may carry ``user:password@``."""
-    from mscowl.http import opener
+    from mscowl.sparql.http import opener
 
     user, password = _credentials(given)
     if not user:
@@ -455,7 +306,7 @@ def digest_challenge(url: str, timeout: float) -> dict[str, str] | None:
     >>> digest_challenge("http://127.0.0.1:9/nothing-listens-here", 1) is None
     True
     """
-    from mscowl.http import opener
+    from mscowl.sparql.http import opener
 
     request = urllib.request.Request(url, method="HEAD")
     try:

@@ -25,28 +25,27 @@ from typing import Final
 from rdflib import RDF, Graph
 
 from mscowl.errors import InputError, InputProblemsError, Origin
-from mscowl.gcpause import paused_gc
-from mscowl.mapping import LABELLED_CURIE, Mapping, SheetMap
-from mscowl.namespaces import BASE, PREFIXES, compress, is_own
-from mscowl.origins import OriginIndex, index_lines
+from mscowl.ontology.registry import TermRegistry
 from mscowl.outputs import Writer
 from mscowl.pipeline import Seeds
+from mscowl.rdf.gcpause import paused_gc
+from mscowl.rdf.namespaces import DATA, PREFIXES, compress, is_own
+from mscowl.rdf.serialize import nt_term, turtle_chunks
 from mscowl.safety import excerpt
-from mscowl.serialize import nt_term, turtle_chunks
-from mscowl.sheets import Row, Table, read_seeds
+from mscowl.seeds.mapping import LABELLED_CURIE, Mapping, SheetMap
+from mscowl.seeds.origins import ORIGIN_INDEX, OriginIndex, index_lines
+from mscowl.seeds.sheets import Row, Table, read_seeds
 from mscowl.shipped import MAPPING
-from mscowl.terms import TermRegistry
 
 MAPPING_FILE: Final = "mapping.toml"
 TURTLE: Final = "knowledge-graph.ttl"
 NTRIPLES: Final = "knowledge-graph.nt"
-ORIGIN_INDEX: Final = "origin-index.tsv"
 
 #: What an id may not hold, whatever a mapping's ``id_pattern`` allows: it becomes part of an IRI.
 _NOT_IN_IRI: Final = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
 
 #: A triple as three terms in N-Triples syntax: the build makes strings, not rdflib terms,
-#: which keeps 100k rows fast and small (see :func:`mscowl.serialize.nt_term`).
+#: which keeps 100k rows fast and small (see :func:`mscowl.rdf.serialize.nt_term`).
 Triple = tuple[str, str, str]
 
 
@@ -123,7 +122,7 @@ class TermChecker:
 
     @classmethod
     def for_ontology(cls, ontology: Path, registry: TermRegistry | None = None) -> TermChecker:
-        from mscowl.ontology import subject_iris
+        from mscowl.ontology.load import subject_iris
 
         own = {iri for iri in subject_iris(ontology) if is_own(iri)}
         return cls(registry or TermRegistry(), own, ontology)
@@ -131,7 +130,7 @@ class TermChecker:
     def label_problem(self, iri: str, label: str) -> str | None:
         """Why ``label (CURIE)`` names another term than its label says, or ``None``."""
         if self._labels is None:
-            from mscowl.ontology import closure_labels
+            from mscowl.ontology.load import closure_labels
 
             self._labels = closure_labels(self.ontology) if self.ontology else {}
         curie = compress(iri) or iri
@@ -385,7 +384,7 @@ def _map_row(
 def _check_terms(kg: KnowledgeGraph, checker: TermChecker) -> list[InputError]:
     problems = []
     checked: dict[str, str | None] = {}
-    data = BASE + "data/"
+    data = DATA
     for (_, _, obj), origin in kg.triples.items():
         if obj[0] != "<":
             continue

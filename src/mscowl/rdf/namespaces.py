@@ -12,6 +12,7 @@ the shapes and the queries.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import curies
@@ -73,6 +74,16 @@ VANN: Final = Namespace(PREFIXES["vann"])
 DEFINITION: Final = IAO["0000115"]
 DEFINITION_SOURCE: Final = IAO["0000119"]
 IMPORTED_FROM: Final = IAO["0000412"]
+
+
+#: Namespace of the knowledge graph's subjects (``data/trial/NCT02068794``), and its graph IRI.
+DATA: Final = BASE + "data/"
+SH: Final = Namespace("http://www.w3.org/ns/shacl#")
+#: An absolute http(s) IRI without characters an IRI may not hold (spaces, controls, <>"{}|\^`).
+HTTP_IRI: Final = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"{}|\\^`]+")
+
+#: The IRI of xsd:string (plain literals carry it implicitly).
+XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def expand(curie: str) -> str:

@@ -3,7 +3,8 @@ reused terms.
 
 Each finding is a :class:`Finding` with a level (ERROR, WARN, INFO), a rule name, the subject, the
 property and the offending value, as in ``robot report``. The ontology passes when no ERROR is
-found. Reused external terms are checked against the verified sources (:mod:`mscowl.terms`): a term
+found. Reused external terms are checked against the verified sources
+(:mod:`mscowl.ontology.registry`): a term
 no source knows, a label that differs from upstream, or a deprecated term are all ERRORs.
 """
 
@@ -20,7 +21,9 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from mscowl.errors import ToolMissingError
-from mscowl.namespaces import (
+from mscowl.ontology.load import LoadedOntology, load_ontology
+from mscowl.ontology.registry import TermRegistry
+from mscowl.rdf.namespaces import (
     DCTERMS,
     DEFINITION,
     DEFINITION_SOURCE,
@@ -29,8 +32,6 @@ from mscowl.namespaces import (
     compress,
     is_own,
 )
-from mscowl.ontology import LoadedOntology, load_ontology
-from mscowl.terms import TermRegistry
 
 ERROR, WARN, INFO = "ERROR", "WARN", "INFO"
 LEVEL_ORDER = {ERROR: 0, WARN: 1, INFO: 2}
@@ -221,14 +222,14 @@ def check_ontology(
     ontology = load_ontology(path)
     findings = run_qc(ontology, registry)
     if reasoner:
-        from mscowl.reasoning import run_hermit
+        from mscowl.ontology.reasoning import run_hermit
 
         result = run_hermit(ontology.closure)
         if not result.consistent:
             findings.append(Finding(ERROR, "inconsistent_ontology", str(path), "", result.message))
         findings.extend(Finding(ERROR, "unsatisfiable_class", iri) for iri in result.unsatisfiable)
     if owlapi:
-        from mscowl.owlapi import check_with_owlapi
+        from mscowl.ontology.owlapi import check_with_owlapi
 
         try:
             report = check_with_owlapi(path)

@@ -2,7 +2,8 @@
 
 ``ontology/imports/terms.tsv`` lists every reused term with the is_a parent it should show under
 and, for object properties, the RO/BFO characteristics carried along. :func:`generate_imports`
-looks each term up in the verified sources (:mod:`mscowl.terms`), refuses anything unverified,
+looks each term up in the verified sources (:mod:`mscowl.ontology.registry`), refuses anything
+unverified,
 deprecated or with a parent that is not an ancestor upstream, and writes one Turtle module per
 source (``cl_import.ttl``, ``uberon_import.ttl``, ...) plus ``catalog-v001.xml``, so that Protégé
 and the OWL API resolve every ``owl:imports`` offline.
@@ -23,7 +24,8 @@ from xml.sax.saxutils import quoteattr
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from mscowl.errors import CheckFailedError, InputError, Origin
-from mscowl.namespaces import (
+from mscowl.ontology.registry import TermRegistry, VerifiedTerm
+from mscowl.rdf.namespaces import (
     DCTERMS,
     DEFINITION,
     IMPORTED_FROM,
@@ -32,8 +34,7 @@ from mscowl.namespaces import (
     PREFIXES,
     expand,
 )
-from mscowl.serialize import write_turtle
-from mscowl.terms import TermRegistry, VerifiedTerm
+from mscowl.rdf.serialize import write_turtle
 
 #: Prefixes whose releases give a whole is_a closure that the import should carry.
 CLOSURE_PREFIXES = frozenset({"MONDO"})

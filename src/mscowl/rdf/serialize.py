@@ -16,6 +16,8 @@ from typing import Any
 from rdflib import RDF, BNode, Graph, Literal
 from rdflib.term import Node
 
+from mscowl.rdf.namespaces import XSD_STRING
+
 
 def write_turtle(graph: Graph) -> str:
     """Serialise ``graph`` as sorted Turtle (UTF-8 text, ending with a newline)."""
@@ -137,7 +139,6 @@ def rdfxml(graph: Graph, prefixes: Mapping[str, str]) -> bytes:
     return (head + "\n".join(body) + "\n</rdf:RDF>\n").encode("utf-8")
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
@@ -148,7 +149,7 @@ def nt_term(node: Node) -> str:
         text = f'"{str(node).translate(NT_ESCAPES)}"'
         if node.language:
             return f"{text}@{node.language}"
-        if node.datatype and str(node.datatype) != _XSD_STRING:
+        if node.datatype and str(node.datatype) != XSD_STRING:
             return f"{text}^^<{node.datatype}>"
         return text
     if isinstance(node, BNode):

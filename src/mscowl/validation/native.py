@@ -54,14 +54,22 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from mscowl.errors import InputError, MscowlError, Origin
-from mscowl.ontology import OXIGRAPH_FORMATS
+from mscowl.ontology.load import OXIGRAPH_FORMATS
+from mscowl.rdf.namespaces import SH, XSD_STRING
+from mscowl.rdf.terms import from_oxigraph, to_oxigraph
 from mscowl.safety import check_rdf_file, check_regex
-from mscowl.validate import SH, Result, ValidationReport, pick_labels, report_graph, sorted_results
+from mscowl.validation.report import (
+    Result,
+    ValidationReport,
+    pick_labels,
+    report_graph,
+    sorted_results,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph
 
-    from mscowl.build import KnowledgeGraph
+    from mscowl.seeds.graph import KnowledgeGraph
 
 
 class UnsupportedShapesError(MscowlError):
@@ -72,9 +80,6 @@ class UnsupportedShapesError(MscowlError):
 
 # --------------------------------------------------------------------------------------------
 # Data: an index of rdflib terms, filled by pyoxigraph's parser
-
-
-_XSD_STRING: Final = str(XSD.string)
 
 
 class TripleIndex:
@@ -117,7 +122,7 @@ class TripleIndex:
             raise InputError("no such data file", Origin(str(path)))
         check_rdf_file(path, "data file")
         if fmt is None:
-            from mscowl.ontology import parse_rdf
+            from mscowl.ontology.load import parse_rdf
 
             self.add_triples(parse_rdf(path))
             return
@@ -220,7 +225,7 @@ class TripleIndex:
         if (
             isinstance(value, ox.Literal)
             and value.language is None
-            and value.datatype.value != _XSD_STRING
+            and value.datatype.value != XSD_STRING
         ):
             originals = self._lexical_forms().get(value)
             if originals is not None:
@@ -269,36 +274,15 @@ def _ox() -> Any:
 
 
 def _from_ox(term: Any) -> Node:
-    ox = _ox()
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        # rdflib reads a plain literal as one without datatype; so does pySHACL's data graph.
-        return (
-            Literal(term.value)
-            if datatype == _XSD_STRING
-            else Literal(term.value, datatype=URIRef(datatype))
-        )
-    raise UnsupportedShapesError(f"RDF-star terms are not supported: {term}")
+    try:
+        node = from_oxigraph(term)
+    except ValueError as exc:  # an RDF-star triple term
+        raise UnsupportedShapesError(str(exc)) from exc
+    assert node is not None
+    return node
 
 
-def _to_ox(term: Node) -> Any:
-    ox = _ox()
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
+_to_ox = to_oxigraph
 
 
 def _closure(start: Node, step: Callable[[Node], Iterable[Node]]) -> list[Node]:
