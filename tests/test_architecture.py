@@ -76,7 +76,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 #: Which stage may use which (a stage uses those before it, never one after it).
 STAGES = ["errors", "safety", "rdf", "outputs", "pipeline", "ontology", "seeds", "validation",
-          "sparql", "release", "cli"]  # fmt: skip
+          "sparql", "release", "api", "cli"]  # fmt: skip
 
 
 def stage(module: str) -> str:
@@ -94,3 +94,11 @@ def test_stages_depend_only_on_earlier_stages() -> None:
         if order[stage(target)] > order[stage(module)]
     ]
     assert wrong == []
+
+
+def test_the_api_names_are_the_exports() -> None:
+    import mscowl
+
+    assert sorted(mscowl._EXPORTS) == sorted(n for n in mscowl.__all__ if n != "__version__")
+    for name in mscowl._EXPORTS:
+        assert getattr(mscowl, name) is not None

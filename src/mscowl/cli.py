@@ -19,11 +19,9 @@ import click
 from mscowl import __version__
 from mscowl.errors import (
     CheckFailedError,
-    InputError,
     InputProblemsError,
     InternalError,
     MscowlError,
-    Origin,
 )
 from mscowl.ontology.load import DEFAULT_ONTOLOGY
 from mscowl.outputs import write_file
@@ -40,13 +38,12 @@ from mscowl.rdf.namespaces import DATA
 from mscowl.safety import printable
 from mscowl.sparql.http import MAX_RETRIES
 from mscowl.sparql.results import FORMATS as QUERY_FORMATS
-from mscowl.sparql.results import ResultTable
 from mscowl.validation.render import FORMATS
 from mscowl.validation.report import LEVELS
 from mscowl.validation.run import ENGINES
 
 if TYPE_CHECKING:
-    from mscowl.sparql.local import LocalStore
+    pass
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -238,19 +235,15 @@ def qc(
 @reports_errors
 def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
     """Regenerate the import modules and catalog from imports/terms.tsv and the verified sources."""
-    from mscowl.ontology.imports import generate_imports, render_imports
+    from mscowl.ontology.imports import generate_imports, stale_modules
     from mscowl.ontology.registry import TermRegistry
 
     registry = TermRegistry(reference)
     if check:
-        stale = [
-            str(path)
-            for path, text in render_imports(ontology_dir, registry).items()
-            if not path.is_file() or path.read_text(encoding="utf-8") != text
-        ]
+        stale = stale_modules(ontology_dir, registry)
         if stale:
             raise CheckFailedError(
-                "import modules are stale; run `mscowl imports`: " + ", ".join(stale)
+                "import modules are stale; run `mscowl imports`: " + ", ".join(map(str, stale))
             )
         click.echo("imports: up to date")
         return
@@ -291,22 +284,17 @@ def build(
     Every problem of the input is reported as file[:sheet]:row:column: found ..., expected ...;
     exit 2 then, with the previous output untouched.
     """
-    from mscowl.ontology.registry import TermRegistry
-    from mscowl.outputs import check_output_folder, write_outputs
-    from mscowl.rdf.gcpause import paused_gc
-    from mscowl.seeds.graph import build_knowledge_graph, serialise
+    from mscowl.api import build as build_graph
 
-    where = _seeds(seeds)
-    check_output_folder(out, "build", [where.path])  # before the work, not after it
-    kg = build_knowledge_graph(
-        where,
-        mapping_path,
-        ontology_path if verify_terms else None,
-        TermRegistry(reference),
-        _progress_bar,
+    kg = build_graph(
+        _seeds(seeds),
+        out=out,
+        mapping=mapping_path,
+        ontology=ontology_path,
+        verify_terms=verify_terms,
+        reference=reference,
+        progress=_progress_bar,
     )
-    with paused_gc():
-        write_outputs(serialise(kg), out, "build", [where.path])
     sheets = ", ".join(f"{name} {count}" for name, count in kg.rows_per_sheet.items())
     click.echo(f"built {len(kg.triples)} triples about {len(kg.subjects)} subjects into {out}/")
     click.echo(f"rows: {sheets}")
@@ -327,21 +315,10 @@ def build(
 def workbook(seeds: Path | None, out: Path, mapping_path: Path | None, ontology_path: Path) -> None:
     """Write the CSV seeds as one .xlsx workbook made for editing, which `mscowl build --seeds`
     accepts: dropdowns on every controlled column, documented headers, a README sheet."""
-    from mscowl.seeds.graph import default_mapping, load_tables
-    from mscowl.seeds.mapping import Mapping
-    from mscowl.seeds.workbook import write_workbook
+    from mscowl.seeds.workbook import workbook_of_seeds
 
-    where = _seeds(seeds)
-    if not where.path.is_dir():
-        raise InputError(
-            "is not a folder; expected a folder of CSV/TSV sheets", Origin(str(where.path))
-        )
-    mapping = Mapping.load(mapping_path or default_mapping(where.path))
-    tables, problems = load_tables(where.path, mapping, where.shown_as)
-    if problems:
-        raise InputProblemsError(problems)
-    write_workbook(tables, mapping, ontology_path, out)
-    click.echo(f"wrote {out} ({len(tables)} sheets)")
+    sheets = workbook_of_seeds(_seeds(seeds), mapping_path, ontology_path, out)
+    click.echo(f"wrote {out} ({sheets} sheets)")
 
 
 @main.command()
@@ -412,13 +389,17 @@ def validate(
     Exit 0 when no result reaches the --fail-on level, 1 when one does, 2 on bad input or broken
     shapes.
     """
-    from mscowl.shipped import SHAPES
+    from mscowl.api import validate as validate_data
     from mscowl.validation.render import ReportContext, render
-    from mscowl.validation.run import run_validation
 
     where = _seeds(seeds, quiet=bool(data))
-    run = run_validation(
-        list(data), list(shapes_paths) or [SHAPES], ontology_path, where, origins_path, engine
+    run = validate_data(
+        data,
+        shapes=shapes_paths,
+        ontology=ontology_path,
+        seeds=where,
+        origins=origins_path,
+        engine=engine,
     )
     for note in run.notes:
         click.echo(f"note: {note}", err=True)
@@ -516,9 +497,9 @@ def query(
     """
     from mscowl.shipped import QUERIES
     from mscowl.sparql.catalogue import catalogue_graph
-    from mscowl.sparql.paging import fetch, query_form
+    from mscowl.sparql.http import redact
     from mscowl.sparql.results import render
-    from mscowl.sparql.saved import catalogue, parse_params, resolve
+    from mscowl.sparql.saved import catalogue, parse_params
 
     directory = queries_dir or QUERIES
     if list_queries or catalogue_out:
@@ -533,35 +514,27 @@ def query(
         return
     if not name:
         raise click.UsageError("give a query NAME (see --list) or a path to an .rq file")
-    saved = resolve(name, directory)
-    text = saved.bind(parse_params(params))
-    form = query_form(text)
-    if form == "UPDATE" and not allow_update:
-        raise InputError("this is a SPARQL Update; refused without --allow-update")
-    if form not in ("SELECT", "UPDATE"):
-        raise InputError(f"only SELECT queries (and updates) are supported; this is {form}")
-    from mscowl.sparql.remote import run_remote
+    from mscowl.api import query as run_query
 
-    if form == "UPDATE":
-        if endpoint is None:
-            raise InputError("an update needs --endpoint: the embedded store is rebuilt every run")
-        if limit is not None or offset or page_size:
-            raise InputError("--limit, --offset and --page-size page SELECT queries only")
-        run_remote(endpoint, text, timeout=timeout, retries=retries, update=True)
-        click.echo(f"update applied at {endpoint}")
+    table = run_query(
+        name,
+        parse_params(params),
+        endpoint=endpoint,
+        data=data,
+        seeds=_seeds(seeds, quiet=endpoint is not None or bool(graph_files(data))),
+        ontology=ontology_path,
+        queries=directory,
+        limit=limit,
+        offset=offset,
+        page_size=page_size,
+        timeout=timeout,
+        retries=retries,
+        allow_update=allow_update,
+    )
+    if endpoint is not None and not table.columns:
+        click.echo(f"update applied at {redact(endpoint)}")
         return
-    run: Callable[[str], ResultTable]
-    if endpoint is not None:
-        from mscowl.sparql.http import check_endpoint, check_timeout
-
-        check_endpoint(endpoint)
-        check_timeout(timeout)
-
-        def run(text: str) -> ResultTable:
-            return run_remote(endpoint, text, timeout=timeout, retries=retries)
-    else:
-        run = _local_store(data, seeds, ontology_path).select
-    click.echo(render(fetch(run, text, limit, offset, page_size), fmt), nl=False)
+    click.echo(render(table, fmt), nl=False)
 
 
 @main.command()
@@ -580,17 +553,13 @@ def query(
 def report(data: tuple[Path, ...], seeds: Path | None, ontology_path: Path, out: Path) -> None:
     """Draw charts from the saved queries (SVG and PNG): trials per MSC source, trials per
     phase, mechanisms by direction."""
-    from mscowl.outputs import check_output_folder, write_outputs
-    from mscowl.release.charts import chart_data, draw, require_matplotlib
-    from mscowl.shipped import QUERIES
-    from mscowl.sparql.saved import catalogue
+    from mscowl.api import local_store
+    from mscowl.release.charts import write_charts
 
-    require_matplotlib()
-    check_output_folder(out, "report")
-    store = _local_store(data, seeds, ontology_path)
-    charts = draw(chart_data(store, catalogue(QUERIES)))
-    write_outputs(charts, out, "report")
-    for name in charts:
+    files = graph_files(data)
+    for name in write_charts(
+        lambda: local_store(files, _seeds(seeds, quiet=bool(files)), ontology_path), out
+    ):
         click.echo(f"wrote {out / name}")
 
 
@@ -601,14 +570,6 @@ def _seeds(given: Path | None, *, quiet: bool = False) -> Seeds:
     if seeds.note and not quiet:
         click.echo(f"note: {seeds.note}", err=True)
     return seeds
-
-
-def _local_store(data: tuple[Path, ...], seeds: Path | None, ontology: Path) -> LocalStore:
-    """The embedded store over the graph files (by the one rule), else the seeds built."""
-    from mscowl.sparql.local import open_local_store
-
-    files = graph_files(data)
-    return open_local_store(files, _seeds(seeds, quiet=bool(files)), ontology)
 
 
 @main.command()
@@ -648,32 +609,15 @@ def release(
     VoID, HTML documentation, release diff, w3id rules and SHA256SUMS (atomically)."""
     import datetime as dt
 
-    from mscowl.ontology.reasoning import require_java
-    from mscowl.outputs import check_output_folder, write_outputs
-    from mscowl.release.artefacts import ReleaseInputs, check_previous, check_version, make_release
-    from mscowl.release.charts import require_matplotlib
+    from mscowl.release.artefacts import ReleaseInputs, release_version, write_release
     from mscowl.shipped import QUERIES, SHAPES
 
-    today = dt.date.today()
-    version = check_version(today.isoformat() if version is None else version)
-    try:
-        date = dt.date.fromisoformat(date_text or version)
-    except ValueError:
-        if date_text is not None:
-            raise InputError(f"found --date '{date_text}'; expected YYYY-MM-DD") from None
-        date = today
+    version, date = release_version(version, date_text, dt.date.today())
     where = _seeds(seeds)
     target = out or release_folder(version)
-    # everything the release needs, checked before its minutes of work
-    check_output_folder(target, "release", [where.path])
-    if previous is not None:
-        check_previous(previous)
-    require_java()
-    require_matplotlib()
     inputs = ReleaseInputs(version, date, ontology_path, where, SHAPES, QUERIES, previous, endpoint)
-    built = make_release(inputs)
-    write_outputs(built, target, "release", [where.path])
-    click.echo(f"wrote release {version} ({len(built)} files) into {target}/")
+    files = write_release(inputs, target)
+    click.echo(f"wrote release {version} ({files} files) into {target}/")
 
 
 @main.command()
@@ -729,55 +673,19 @@ def publish(
 
     The saved queries read the default graph: publish with --default-graph, or let the server
     treat the default graph as the union of the named graphs (see the README)."""
-    from mscowl.ontology.load import load_ontology
-    from mscowl.rdf.serialize import ntriples
-    from mscowl.sparql.publish import Upload, count_ntriples, graph_body
-    from mscowl.sparql.publish import publish as run_publish
-    from mscowl.sparql.remote import count_triples, put_graph
+    from mscowl.sparql.publish import graph_body, publish_graphs
 
     files = graph_files(data)
-    if files:
-        kg_body = graph_body(files)
-    else:
-        from mscowl.seeds.graph import build_knowledge_graph
-
-        kg_body = build_knowledge_graph(_seeds(seeds), ontology=ontology_path).ntriples()
-    ontology_body = ntriples(load_ontology(ontology_path).closure)
-    verify = query_endpoint or _query_url(endpoint)
-    kg_count = count_ntriples(kg_body, "the knowledge graph")
-    ontology_count = count_ntriples(ontology_body, "the ontology")
-    if default_graph:
-        both = kg_body + ontology_body
-        uploads = [
-            Upload(None, both, count_ntriples(both, "the graphs"), "knowledge graph and ontology")
-        ]
-    else:
-        uploads = [
-            Upload(graph_iri, kg_body, kg_count, "knowledge graph"),
-            Upload(ontology_graph, ontology_body, ontology_count, "ontology"),
-        ]
-    run_publish(
-        uploads,
-        lambda iri, body: put_graph(endpoint, iri, body),
-        lambda iri: count_triples(verify, iri),
-        click.echo,
+    publish_graphs(
+        endpoint,
+        query_endpoint,
+        kg_body=graph_body(files) if files else None,
+        seeds=_seeds(seeds, quiet=bool(files)),
+        ontology=ontology_path,
+        graph=None if default_graph else graph_iri,
+        ontology_graph=None if default_graph else ontology_graph,
+        say=click.echo,
     )
-
-
-def _query_url(store_url: str) -> str:
-    from mscowl.sparql.http import check_endpoint
-
-    store_url = check_endpoint(store_url)
-    for old, new in (
-        ("/store", "/query"),  # Oxigraph
-        ("/data", "/sparql"),  # Fuseki
-        ("/rdf-graphs/service", ""),  # GraphDB
-        ("/sparql-graph-crud-auth", "/sparql"),  # Virtuoso
-        ("/sparql-graph-crud", "/sparql"),
-    ):
-        if store_url.rstrip("/").endswith(old):
-            return store_url.rstrip("/")[: -len(old)] + new
-    raise InputError(f"cannot derive the query URL from {store_url}; give --query-endpoint")
 
 
 #: Rows from which `mscowl build` shows a progress bar (on a terminal).

@@ -281,3 +281,13 @@ def generate_imports(ontology_dir: Path, registry: TermRegistry) -> list[Path]:
 
 
 __all__ = ["generate_imports", "plan_imports", "read_term_list", "render_imports"]
+
+
+def stale_modules(ontology_dir: Path, registry: TermRegistry) -> list[Path]:
+    """The import modules (and catalog) whose committed text is not what
+    :func:`render_imports` makes from ``imports/terms.tsv`` and the verified sources now."""
+    return [
+        path
+        for path, text in render_imports(ontology_dir, registry).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]

@@ -68,6 +68,46 @@ def version_iri(version: str, name: str) -> URIRef:
     return URIRef(f"{RELEASES}{version}/{name}")
 
 
+def release_version(
+    version: str | None, date_text: str | None, today: dt.date
+) -> tuple[str, dt.date]:
+    """The version and date of a release from ``--version`` and ``--date``: the version
+    defaults to today, the date to the version when it is one, else to today.
+
+    >>> release_version("1.2.0", None, dt.date(2026, 12, 1))
+    ('1.2.0', datetime.date(2026, 12, 1))
+    >>> release_version(None, None, dt.date(2026, 12, 1))
+    ('2026-12-01', datetime.date(2026, 12, 1))
+    """
+    version = check_version(today.isoformat() if version is None else version)
+    try:
+        return version, dt.date.fromisoformat(date_text or version)
+    except ValueError:
+        if date_text is not None:
+            raise InputError(f"found --date '{date_text}'; expected YYYY-MM-DD") from None
+        return version, today
+
+
+def write_release(inputs: ReleaseInputs, target: Path) -> int:
+    """Check everything the release needs before its minutes of work (the folder, the previous
+    release, Java for HermiT, matplotlib), make it and write it into ``target``; the number of
+    files written."""
+    from mscowl.ontology.reasoning import require_java
+    from mscowl.outputs import check_output_folder, write_outputs
+    from mscowl.pipeline import Seeds
+    from mscowl.release.charts import require_matplotlib
+
+    seeds = Seeds.of(inputs.seeds).path
+    check_output_folder(target, "release", [seeds])
+    if inputs.previous is not None:
+        check_previous(inputs.previous)
+    require_java()
+    require_matplotlib()
+    built = make_release(inputs)
+    write_outputs(built, target, "release", [seeds])
+    return len(built)
+
+
 def check_version(version: str) -> str:
     """Versions are dates (2026-11-29) or semantic versions (1.2.0), usable in an IRI path."""
     import re

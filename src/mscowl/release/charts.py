@@ -9,6 +9,8 @@ byte-reproducible (fixed hash salt, no date).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 from mscowl.errors import ToolMissingError
@@ -101,3 +103,17 @@ def draw(data: dict[str, Bars]) -> dict[str, bytes]:
         for name, bars in data.items()
         for fmt in ("svg", "png")
     }
+
+
+def write_charts(store: Callable[[], LocalStore], out: Path) -> list[str]:
+    """Draw every chart from the store (opened only once the output folder and matplotlib are
+    known to be fine) and write them into ``out``, a folder owned by ``mscowl report``."""
+    from mscowl.outputs import check_output_folder, write_outputs
+    from mscowl.shipped import QUERIES
+    from mscowl.sparql.saved import catalogue
+
+    require_matplotlib()
+    check_output_folder(out, "report")
+    charts = draw(chart_data(store(), catalogue(QUERIES)))
+    write_outputs(charts, out, "report")
+    return list(charts)

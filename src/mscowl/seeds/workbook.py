@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Final
 
 from rdflib import RDFS, URIRef
 
+from mscowl.errors import InputError, InputProblemsError, Origin
+from mscowl.pipeline import Seeds
 from mscowl.rdf.namespaces import compress
 from mscowl.seeds.mapping import ColumnMap, Mapping
 from mscowl.seeds.sheets import README_SHEET, VALUES_SHEET, Table, column_letter
@@ -45,6 +47,23 @@ def last_row(table: Table) -> int:
 
 
 _MAX_WIDTH: Final = 60
+
+
+def workbook_of_seeds(seeds: Seeds, mapping: Path | None, ontology: Path | None, out: Path) -> int:
+    """Write the editing workbook of a seeds folder (its mapping: ``mapping``, else the one
+    beside the seeds, else the shipped one); the number of sheets written."""
+    from mscowl.seeds.graph import default_mapping, load_tables
+
+    if not seeds.path.is_dir():
+        raise InputError(
+            "is not a folder; expected a folder of CSV/TSV sheets", Origin(str(seeds.path))
+        )
+    loaded = Mapping.load(mapping or default_mapping(seeds.path))
+    tables, problems = load_tables(seeds.path, loaded, seeds.shown_as)
+    if problems:
+        raise InputProblemsError(problems)
+    write_workbook(tables, loaded, ontology, out)
+    return len(tables)
 
 
 def write_workbook(

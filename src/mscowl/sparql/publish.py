@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mscowl.errors import CheckFailedError, InputError, MscowlError, Origin
+from mscowl.pipeline import Seeds
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,11 @@ class Upload:
     body: bytes
     triples: int
     what: str
+
+    @classmethod
+    def of(cls, graph: str | None, body: bytes, what: str) -> Upload:
+        """An upload with its triples counted (the body must parse as N-Triples)."""
+        return cls(graph, body, count_ntriples(body, f"the {what}"), what)
 
     @property
     def target(self) -> str:
@@ -99,3 +105,73 @@ def _state(done: list[str], failed: str, untouched: list[str]) -> str:
     if untouched:
         parts.append("not touched: " + ", ".join(untouched))
     return "The server now: " + "; ".join(parts) + ". Publish again once the cause is fixed."
+
+
+def publish_graphs(
+    endpoint: str,
+    query_endpoint: str | None,
+    *,
+    kg_body: bytes | None,
+    seeds: Seeds,
+    ontology: Path,
+    graph: str | None,
+    ontology_graph: str | None,
+    say: Callable[[str], None],
+) -> None:
+    """Publish the knowledge graph (``kg_body``, else the seeds built) and the ontology with
+    its imports into the named graphs ``graph`` and ``ontology_graph``, or both into the default
+    graph when they are ``None``; counts checked by query."""
+    from mscowl.ontology.load import load_ontology
+    from mscowl.rdf.serialize import ntriples
+    from mscowl.sparql.remote import count_triples, put_graph
+
+    if kg_body is None:
+        from mscowl.seeds.graph import build_knowledge_graph
+
+        kg_body = build_knowledge_graph(seeds, ontology=ontology).ntriples()
+    ontology_body = ntriples(load_ontology(ontology).closure)
+    verify = query_endpoint or query_url(endpoint)
+    if graph is None or ontology_graph is None:
+        both = kg_body + ontology_body
+        uploads = [
+            Upload(None, both, count_ntriples(both, "the graphs"), "knowledge graph and ontology")
+        ]
+    else:
+        uploads = [
+            Upload(
+                graph, kg_body, count_ntriples(kg_body, "the knowledge graph"), "knowledge graph"
+            ),
+            Upload(
+                ontology_graph,
+                ontology_body,
+                count_ntriples(ontology_body, "the ontology"),
+                "ontology",
+            ),
+        ]
+    publish(
+        uploads,
+        lambda iri, body: put_graph(endpoint, iri, body),
+        lambda iri: count_triples(verify, iri),
+        say,
+    )
+
+
+def query_url(store_url: str) -> str:
+    """The SPARQL query URL of a Graph Store URL (Oxigraph, Fuseki, GraphDB, Virtuoso).
+
+    >>> query_url("http://localhost:7878/store")
+    'http://localhost:7878/query'
+    """
+    from mscowl.sparql.http import check_endpoint
+
+    store_url = check_endpoint(store_url)
+    for old, new in (
+        ("/store", "/query"),  # Oxigraph
+        ("/data", "/sparql"),  # Fuseki
+        ("/rdf-graphs/service", ""),  # GraphDB
+        ("/sparql-graph-crud-auth", "/sparql"),  # Virtuoso
+        ("/sparql-graph-crud", "/sparql"),
+    ):
+        if store_url.rstrip("/").endswith(old):
+            return store_url.rstrip("/")[: -len(old)] + new
+    raise InputError(f"cannot derive the query URL from {store_url}; give --query-endpoint")
