@@ -12,6 +12,8 @@ import pytest
 from conftest import ROOT, required
 from mscowl.validation.jena import jena_available
 
+pytestmark = pytest.mark.slow
+
 
 def load_bench():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("bench", ROOT / "bench" / "bench.py")

@@ -23,6 +23,7 @@ def test_help_lists_the_commands() -> None:
     assert code == 0 and "qc" in out and "imports" in out
 
 
+@pytest.mark.java
 def test_qc_on_the_ontology_passes_and_writes_tsv(tmp_path: Path) -> None:
     report = tmp_path / "report.tsv"
     code, out, err = run("qc", "--ontology", str(ONTOLOGY), "--output", str(report))
@@ -85,6 +86,7 @@ def test_errors_name_their_origin() -> None:
     assert err.exit_code == 2
 
 
+@pytest.mark.java
 def test_qc_reports_owlapi_findings_as_errors() -> None:
     missing = owlapi_available()
     if missing and not required("MSCOWL_REQUIRE_OWLAPI"):

@@ -16,6 +16,8 @@ import pytest
 from conftest import ROOT
 from seedtools import set_cell
 
+pytestmark = pytest.mark.slow
+
 VERSION = "2026-12-01"
 EDITED = "MSCs are isolated from bone marrow (edited)"
 

@@ -11,9 +11,10 @@ import pytest
 from conftest import FIXTURES, ONTOLOGY, required
 from mscowl.ontology.owlapi import check_with_owlapi, owlapi_available
 
+pytestmark = [pytest.mark.java]
 missing = owlapi_available()
 if missing and not required("MSCOWL_REQUIRE_OWLAPI"):
-    pytestmark = pytest.mark.skip(reason=f"OWL API check skipped: {missing}")
+    pytestmark.append(pytest.mark.skip(reason=f"OWL API check skipped: {missing}"))
 
 
 def test_ontology_loads_with_zero_findings() -> None:

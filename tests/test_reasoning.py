@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from mscowl.ontology.load import LoadedOntology
 from mscowl.ontology.reasoning import run_hermit
 from mscowl.rdf.namespaces import MSCO, expand
+
+pytestmark = pytest.mark.java
 
 
 def with_triples(ontology: LoadedOntology, *triples: tuple[URIRef, URIRef, object]) -> Graph:

@@ -38,6 +38,8 @@ from servers import (
     oxigraph_server,
 )
 
+pytestmark = [pytest.mark.slow, pytest.mark.java]
+
 VERSION = "2026-11-29"
 BIN = Path(sys.executable).parent
 RELEASE_FILES = [
@@ -201,6 +203,7 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.browser
 def test_documentation_renders_in_headless_chromium(release: Path) -> None:
     browser = chromium()
     if browser is None:
@@ -363,6 +366,7 @@ def _golden_on(endpoint: str) -> None:
         assert golden_text(table) == golden.read_text(encoding="utf-8"), query.name
 
 
+@pytest.mark.servers
 def test_publish_to_oxigraph_is_idempotent_and_queryable() -> None:
     _need_oxigraph()
     with oxigraph_server(union_default_graph=True) as base:
@@ -380,6 +384,7 @@ def test_publish_to_oxigraph_is_idempotent_and_queryable() -> None:
         _golden_on(f"{base}/query")
 
 
+@pytest.mark.servers
 def test_publish_into_the_default_graph() -> None:
     _need_oxigraph()
     with oxigraph_server() as base:

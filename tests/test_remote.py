@@ -20,6 +20,8 @@ from mscowl.sparql.results import golden_text
 from mscowl.sparql.saved import catalogue
 from servers import free_port, misbehaving_endpoint, oxigraph_binary, oxigraph_server, put_graph
 
+pytestmark = pytest.mark.servers
+
 CATALOGUE = catalogue(ROOT / "queries")
 EXAMPLES = [(q, e) for q in CATALOGUE.values() for e in q.examples]
 
@@ -81,10 +83,13 @@ def test_unreachable_endpoint() -> None:
     assert lines[0].endswith("(after 2 attempts)")
 
 
-def test_server_error_is_retried_then_reported() -> None:
+def test_server_error_is_retried_then_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    waited: list[float] = []
+    monkeypatch.setattr(remote, "pause", waited.append)  # the back-off, without waiting
     with misbehaving_endpoint("500") as (url, server):
         code, lines = one_line_error(url, "--retries", "2")
         assert server.requests == 3  # type: ignore[attr-defined]
+    assert waited == [1.0, 2.0]  # exponential
     assert code == 2
     assert len(lines) == 1 and "500" in lines[0] and lines[0].endswith("(after 3 attempts)")
     # The first line of the server's own answer, as text: what went wrong, in its words.
@@ -154,7 +159,7 @@ def test_a_graph_store_that_does_not_answer_is_reported_with_the_bulk_loader_roa
         remote.put_graph(url, None, b"<urn:a> <urn:b> <urn:c> .\n", timeout=1)
     assert str(caught.value) == (
         f"graph store {url}: no answer within 1 s; for a large graph, load the N-Triples with "
-        "the server's bulk loader instead (README, mscowl publish)"
+        "the server's bulk loader instead (docs/publish.md)"
     )
 
 

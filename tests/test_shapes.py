@@ -114,6 +114,7 @@ def test_context_alone_is_valid(shapes: Graph, closure: Graph) -> None:
     assert validate_graph(Graph().parse(TESTS / "context.ttl"), shapes, closure).results == []
 
 
+@pytest.mark.java
 def test_jena_agrees_with_pyshacl_on_every_fixture(
     shapes: Graph, closure: Graph, tmp_path: Path
 ) -> None:

@@ -144,6 +144,7 @@ def test_unreadable_data_and_broken_shapes_exit_2(tmp_path: Path) -> None:
     assert "the shapes cannot be used" in result.output
 
 
+@pytest.mark.java
 def test_jena_engine_gives_the_same_results() -> None:
     why = jena_available()
     if why:

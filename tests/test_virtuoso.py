@@ -1,6 +1,6 @@
 """The road to a large server, tested on a real Virtuoso Open Source (Debian
 ``virtuoso-opensource``, 7.2) started on 127.0.0.1: ``mscowl publish`` through its Graph Store
-endpoint (HTTP Digest), its bulk loader as the README gives it, the saved queries against their
+endpoint (HTTP Digest), its bulk loader as docs/publish.md gives it, the saved queries against their
 golden answers, a cut answer refused, paging, and the server's own words in errors."""
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from mscowl.sparql.remote import PASSWORD_ENV, USER_ENV, count_triples, run_remo
 from mscowl.sparql.results import golden_text
 from mscowl.sparql.saved import catalogue
 from servers import virtuoso_binary, virtuoso_server
+
+pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
 CATALOGUE = catalogue(ROOT / "queries")
 EXAMPLES = [(q, e) for q in CATALOGUE.values() for e in q.examples]
@@ -187,7 +189,7 @@ def test_the_servers_own_error_is_shown(published: str) -> None:
 
 
 def test_bulk_loader_route_of_the_readme() -> None:
-    """The README's commands for large graphs: ld_dir, rdf_loader_run, checkpoint (isql-vt),
+    """The documented commands for large graphs: ld_dir, rdf_loader_run, checkpoint (isql-vt),
     on a Virtuoso of its own."""
     _need_virtuoso()
     isql = shutil.which("isql-vt")

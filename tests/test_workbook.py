@@ -136,6 +136,7 @@ def test_an_unedited_workbook_builds_the_bytes_of_the_csvs(
         assert (tmp_path / "x" / name).read_bytes() == (csv_build / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_a_workbook_saved_by_libreoffice_builds_the_same_bytes(
     workbook: Path, csv_build: Path, tmp_path: Path
 ) -> None:

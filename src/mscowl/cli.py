@@ -672,7 +672,7 @@ def publish(
     each graph is replaced, so publishing twice is idempotent), then verify the counts.
 
     The saved queries read the default graph: publish with --default-graph, or let the server
-    treat the default graph as the union of the named graphs (see the README)."""
+    treat the default graph as the union of the named graphs (see docs/publish.md)."""
     from mscowl.sparql.publish import graph_body, publish_graphs
 
     files = graph_files(data)

@@ -1,7 +1,7 @@
 """pyoxigraph terms as rdflib terms, and back: the one converter every stage uses.
 
-rdflib's constructors validate the IRI and the language tag and cast the lexical form: 0.5 and
-1.7 microseconds per term, most of the time of turning a large answer into rdflib terms. A term
+rdflib's constructors validate the IRI and the language tag and cast the lexical form, most of
+the time of turning a large answer into rdflib terms (bench/README.md). A term
 that comes from Oxigraph is already valid RDF, so :func:`from_oxigraph` makes IRIs and strings
 without those checks (``tests/test_sparql.py`` compares both ways on every kind of term).
 """
@@ -47,9 +47,8 @@ _LITERAL_SLOTS: Final = ("_language", "_datatype", "_value", "_ill_typed")
 def _checked_by_oxigraph() -> tuple[Callable[[str], URIRef], Callable[[str, str | None], Literal]]:
     """Constructors for IRIs and strings that Oxigraph has already checked.
 
-    rdflib's constructors validate the IRI, the language tag and cast the lexical form: 0.5 and
-    1.7 microseconds per term, most of the time of turning a large answer into rdflib terms.
-    A term from Oxigraph is valid RDF, and a string's value is its lexical form, so these set
+    rdflib's constructors validate the IRI, the language tag and cast the lexical form. A term
+    from Oxigraph is valid RDF, and a string's value is its lexical form, so these set
     what rdflib's constructors would (``tests/test_sparql.py`` compares both on every kind of
     term). If a later rdflib lays out ``Literal`` differently, rdflib's own constructors are used.
 

@@ -278,7 +278,7 @@ def read_xlsx(path: Path) -> tuple[dict[str, Table], list[InputError]]:
 
 
 def _read_workbook(path: Path) -> tuple[dict[str, Table], list[InputError], list[str]]:
-    """Values through python-calamine (about 18x faster than openpyxl on 20k rows); hidden
+    """Values through python-calamine (much faster than openpyxl on large sheets); hidden
     sheets and merged cells from its metadata, formulas from the sheets' XML."""
     name = str(path)
     _check_archive(path)

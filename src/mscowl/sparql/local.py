@@ -1,6 +1,6 @@
 """The embedded store: pyoxigraph, loaded with the knowledge graph and the ontology with its
 imports (labels and the class hierarchy the queries walk). pyoxigraph answers SPARQL on 100k
-triples in milliseconds where rdflib takes seconds (see DESIGN.md, "Engines")."""
+triples in milliseconds where rdflib takes seconds (bench/README.md has the figures)."""
 
 from __future__ import annotations
 

@@ -33,6 +33,12 @@ PASSWORD_ENV: Final = "MSCOWL_ENDPOINT_PASSWORD"
 _RESULT_TYPES: Final = ("application/sparql-results+json", "application/json")
 
 
+def pause(seconds: float) -> None:
+    """The back-off between two attempts (a function of its own, so that tests replace it
+    instead of waiting)."""
+    time.sleep(seconds)
+
+
 def run_remote(
     endpoint: str,
     query: str,
@@ -121,7 +127,7 @@ def run_remote(
             retry, error = not update, exc
         if not retry or attempt > retries:
             raise EndpointError(f"{where}: {what}" + _attempts(attempt)) from error
-        time.sleep(backoff * 2 ** (attempt - 1))
+        pause(backoff * 2 ** (attempt - 1))
     if update:
         return ResultTable([])
     if content_type not in _RESULT_TYPES:
@@ -264,7 +270,7 @@ def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: f
         # tries; openlink/virtuoso-opensource#165), where its bulk loader takes seconds.
         raise EndpointError(
             f"{where}: no answer within {timeout:g} s; for a large graph, load the N-Triples "
-            "with the server's bulk loader instead (README, mscowl publish)"
+            "with the server's bulk loader instead (docs/publish.md)"
         ) from exc
     except (urllib.error.URLError, ConnectionError) as exc:
         raise EndpointError(f"{where}: unreachable ({getattr(exc, 'reason', exc)})") from exc
