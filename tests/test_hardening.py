@@ -56,17 +56,19 @@ def test_a_value_that_reads_like_another_slot_stays_a_literal() -> None:
 
 def test_the_injection_probe_reaches_no_listener_locally_or_through_an_endpoint() -> None:
     with recording_server() as (trap, caught), recording_server() as (endpoint, asked):
-        params = [
-            "-p",
-            "kind=x VALUES ?_phase { UNDEF }",
-            "-p",
-            f"phase={INJECTION.format(url=trap)}",
-        ]
+        phase = INJECTION.format(url=trap)
+        # as words: they name no term, so nothing is sent anywhere
+        params = ["-p", "kind=x VALUES ?_phase { UNDEF }", "-p", f"phase={phase}"]
+        code, _, err = cli("query", "trials", "--seeds", str(ROOT / "seeds"), *params)
+        assert code == 2 and "names no term" in err
+        # "quoted", as text: bound as literals, one pass, so still nothing reaches the trap
+        params = ["-p", 'kind="x VALUES ?_phase { UNDEF }"', "-p", f'phase="{phase}"']
         code, _, err = cli("query", "trials", "--seeds", str(ROOT / "seeds"), *params)
         assert code == 0, err
         code, _, err = cli("query", "trials", "--endpoint", endpoint, *params)
         assert code == 0, err
-        assert len(asked) == 1  # the endpoint got the query, with the values as literals
+        queries = [body for method, _, _, body in asked if method == "POST"]
+        assert len(queries) == 1  # the endpoint got the query, its values as literals
         assert caught == []
 
 

@@ -200,3 +200,28 @@ def test_update_on_an_endpoint_needs_allow_update(endpoint: str, tmp_path) -> No
     assert done.exit_code == 0, done.output
     table = run_remote(endpoint, "SELECT ?o WHERE { <urn:mscowl:test> <urn:mscowl:p> ?o }")
     assert [str(row[0]) for row in table.rows] == ["loaded"]
+
+
+def test_words_resolve_on_a_server_as_on_the_embedded_store(endpoint: str) -> None:
+    """Resolution uses the shipped ontology, the sheets' words and the server's own names."""
+    from mscowl import api
+
+    seeds = ROOT / "seeds"
+    for name, params in [
+        ("trials", {"route": "intravenous"}),
+        ("trials", {"payload": "IFN-\u03b2"}),
+        # a name only the knowledge graph (the server's) knows
+        (
+            "evidence",
+            {"about": "MSC-INFb (MSCs secreting interferon-beta) for advanced ovarian cancer"},
+        ),
+    ]:
+        local = api.query(name, params, seeds=seeds)
+        remote_table = api.query(name, params, seeds=seeds, endpoint=endpoint, retries=0)
+        assert remote_table.text_rows() == local.text_rows(), params
+        assert local.rows, params
+    result = CliRunner().invoke(
+        main, ["query", "trials", "-p", "route=intraveneous", "--endpoint", endpoint]
+    )
+    assert result.exit_code == 2
+    assert "did you mean Intravenous Route of Administration (NCIT:C38276" in result.stderr

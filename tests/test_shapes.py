@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from conftest import ONTOLOGY, ROOT, required
 from mscowl.ontology.load import load_ontology
-from mscowl.rdf.namespaces import CONVERTER, SH
+from mscowl.rdf.namespaces import SH, converter
 from mscowl.validation.jena import jena_available, validate_with_jena
 from mscowl.validation.report import Result, ValidationReport, results_of
 from mscowl.validation.run import parse_files, shape_files, validate_graph
@@ -22,7 +22,7 @@ from mscowl.validation.run import parse_files, shape_files, validate_graph
 SHAPES_DIR = ROOT / "shapes"
 TESTS = SHAPES_DIR / "tests"
 FIXTURES = sorted(p for p in TESTS.glob("*.ttl") if p.name != "context.ttl")
-NAMES = CONVERTER.prefix_map | {
+NAMES = converter().prefix_map | {
     "ex": "http://example.org/test/",
     "sh": "http://www.w3.org/ns/shacl#",
 }

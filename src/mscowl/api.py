@@ -18,7 +18,7 @@ what the command would exit with).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mscowl.errors import InputError
@@ -28,6 +28,7 @@ from mscowl.pipeline import Seeds, graph_files, locate_seeds
 from mscowl.seeds.graph import KnowledgeGraph, Progress, build_knowledge_graph, serialise
 from mscowl.shipped import QUERIES, SHAPES
 from mscowl.sparql.local import LocalStore
+from mscowl.sparql.resolver import TermIndex
 from mscowl.sparql.results import ResultTable
 from mscowl.validation.run import ValidationRun, run_validation
 
@@ -108,37 +109,64 @@ def query(
 ) -> ResultTable:
     """Run a saved query (its name, or the path of an ``.rq`` file) with ``params`` bound as
     RDF terms, on the embedded store (the graph files, else the build output, else the seeds
-    built) or on ``endpoint``. ``limit``/``offset`` fetch one page, ``page_size`` the whole
-    answer in pages. An update (with ``allow_update``, on an endpoint) returns no rows."""
+    built) or on ``endpoint``. Words given for a term (``route=intravenous``) are resolved to
+    the one term they name (:mod:`mscowl.sparql.resolver`). ``limit``/``offset`` fetch one
+    page, ``page_size`` the whole answer in pages. An update (with ``allow_update``, on an
+    endpoint) returns no rows."""
     from mscowl.sparql.paging import fetch, query_form
+    from mscowl.sparql.resolver import resolve_values
     from mscowl.sparql.saved import resolve
 
     saved = resolve(name, Path(queries) if queries else QUERIES)
-    text = saved.bind(dict(params or {}))
-    form = query_form(text)
+    values = dict(params or {})
+    form = query_form(saved.bind(values))  # every value checked before a store or a server
     if form == "UPDATE" and not allow_update:
         raise InputError("this is a SPARQL Update; refused without --allow-update")
     if form not in ("SELECT", "UPDATE"):
         raise InputError(f"only SELECT queries (and updates) are supported; this is {form}")
-    run: Callable[[str], ResultTable]
-    if endpoint is not None:
-        from mscowl.sparql.http import check_endpoint, check_timeout
-        from mscowl.sparql.remote import run_remote
-
-        check_endpoint(endpoint)
-        check_timeout(timeout)
-        if form == "UPDATE":
-            if limit is not None or offset or page_size:
-                raise InputError("--limit, --offset and --page-size page SELECT queries only")
-            return run_remote(endpoint, text, timeout=timeout, retries=retries, update=True)
-
-        def run(text: str) -> ResultTable:
-            return run_remote(endpoint, text, timeout=timeout, retries=retries)
-    else:
+    where = _seeds(seeds)
+    if endpoint is None:
         if form == "UPDATE":
             raise InputError("an update needs --endpoint: the embedded store is rebuilt every run")
-        run = local_store(data, seeds, Path(ontology)).select
+        store = local_store(data, where, Path(ontology))
+        text = saved.bind(resolve_values(saved, values, lambda: term_index(store, where)))
+        return fetch(store.select, text, limit, offset, page_size)
+
+    from mscowl.sparql.http import check_endpoint, check_timeout
+    from mscowl.sparql.remote import run_remote
+
+    check_endpoint(endpoint)
+    check_timeout(timeout)
+
+    def index() -> TermIndex:
+        from mscowl.ontology.load import load_ontology
+        from mscowl.sparql.local import store_of
+        from mscowl.sparql.resolver import remote_names
+
+        terms = term_index(store_of([load_ontology(Path(ontology)).closure]), where)
+        terms.add_triples(remote_names(endpoint, values.values(), timeout=timeout, retries=retries))
+        return terms
+
+    text = saved.bind(resolve_values(saved, values, index))
+    if form == "UPDATE":
+        if limit is not None or offset or page_size:
+            raise InputError("--limit, --offset and --page-size page SELECT queries only")
+        return run_remote(endpoint, text, timeout=timeout, retries=retries, update=True)
+
+    def run(text: str) -> ResultTable:
+        return run_remote(endpoint, text, timeout=timeout, retries=retries)
+
     return fetch(run, text, limit, offset, page_size)
+
+
+def term_index(store: LocalStore, seeds: Seeds) -> TermIndex:
+    """The names of every term of a store and the words of the seed sheets."""
+    from mscowl.seeds.graph import default_mapping
+    from mscowl.sparql.resolver import index_of_store
+
+    index = index_of_store(store)
+    index.add_sheet_words(seeds.path, default_mapping(seeds.path))
+    return index
 
 
 def local_store(

@@ -23,7 +23,6 @@ from mscowl.errors import (
     InternalError,
     MscowlError,
 )
-from mscowl.ontology.load import DEFAULT_ONTOLOGY
 from mscowl.outputs import write_file
 from mscowl.pipeline import (
     GRAPH_DIR,
@@ -36,11 +35,10 @@ from mscowl.pipeline import (
 )
 from mscowl.rdf.namespaces import DATA
 from mscowl.safety import printable
-from mscowl.sparql.http import MAX_RETRIES
-from mscowl.sparql.results import FORMATS as QUERY_FORMATS
-from mscowl.validation.render import FORMATS
-from mscowl.validation.report import LEVELS
-from mscowl.validation.run import ENGINES
+from mscowl.shipped import ONTOLOGY as DEFAULT_ONTOLOGY
+from mscowl.sparql import FORMATS as QUERY_FORMATS
+from mscowl.sparql import KINDS, MAX_RETRIES
+from mscowl.validation import ENGINES, FORMATS, LEVEL_NAMES
 
 if TYPE_CHECKING:
     pass
@@ -355,7 +353,7 @@ def init(folder: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--fail-on",
-    type=click.Choice(list(LEVELS)),
+    type=click.Choice(LEVEL_NAMES),
     default="violation",
     show_default=True,
     help="Exit 1 when a result has this severity or a higher one.",
@@ -403,6 +401,8 @@ def validate(
     )
     for note in run.notes:
         click.echo(f"note: {note}", err=True)
+    from mscowl.validation.report import LEVELS
+
     level = LEVELS[fail_on]
     text = render(run.report, fmt, ReportContext(run.names, run.origins, level))
     if output:
@@ -440,7 +440,17 @@ def validate(
     help="Fetch the answer in requests of this many rows (LIMIT and OFFSET, in the query's "
     "ORDER BY), for servers that cap the rows of one answer.",
 )
-@click.option("--list", "list_queries", is_flag=True, help="Print the catalogue of saved queries.")
+@click.option(
+    "--list",
+    "list_queries",
+    is_flag=True,
+    help="Print the catalogue of saved queries, with their parameters and an example.",
+)
+@click.option(
+    "--describe",
+    is_flag=True,
+    help="Print the query's question, parameters, columns and examples instead of running it.",
+)
 @data_option
 @seeds_option
 @ontology_option
@@ -481,6 +491,7 @@ def query(
     offset: int,
     page_size: int | None,
     list_queries: bool,
+    describe: bool,
     data: tuple[Path, ...],
     seeds: Path | None,
     ontology_path: Path,
@@ -499,7 +510,7 @@ def query(
     from mscowl.sparql.catalogue import catalogue_graph
     from mscowl.sparql.http import redact
     from mscowl.sparql.results import render
-    from mscowl.sparql.saved import catalogue, parse_params
+    from mscowl.sparql.saved import catalogue, parse_params, resolve
 
     directory = queries_dir or QUERIES
     if list_queries or catalogue_out:
@@ -509,11 +520,13 @@ def query(
             click.echo(f"wrote {catalogue_out} ({len(queries)} queries)")
         if list_queries:
             for saved in queries.values():
-                names = ", ".join(p.name + ("" if p.required else "?") for p in saved.params)
-                click.echo(f"{saved.name:<20} {saved.title}" + (f"  [{names}]" if names else ""))
+                click.echo(saved.listing())
         return
     if not name:
         raise click.UsageError("give a query NAME (see --list) or a path to an .rq file")
+    if describe:
+        click.echo(resolve(name, directory).description(), nl=False)
+        return
     from mscowl.api import query as run_query
 
     table = run_query(
@@ -535,6 +548,77 @@ def query(
         click.echo(f"update applied at {redact(endpoint)}")
         return
     click.echo(render(table, fmt), nl=False)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only terms of this kind.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table",
+    show_default=True,
+)  # fmt: skip
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@data_option
+@seeds_option
+@ontology_option
+@reports_errors
+def terms(
+    text: str,
+    kind: str | None,
+    fmt: str,
+    limit: int,
+    data: tuple[Path, ...],
+    seeds: Path | None,
+    ontology_path: Path,
+) -> None:
+    """Search the ontology, its imports and the knowledge graph for TEXT (labels, synonyms, the
+    sheets' words; case, accents, hyphens and Greek letters do not matter), or show one term
+    when TEXT is a CURIE or an IRI (definition, parents, synonyms, where the graph uses it)."""
+    import json
+
+    from mscowl.api import local_store, term_index
+    from mscowl.sparql.lookup import describe, search
+    from mscowl.sparql.saved import Parameter
+
+    files = graph_files(data)
+    where = _seeds(seeds, quiet=bool(files))
+    store = local_store(files, where, ontology_path)
+    index = term_index(store, where)
+    if not Parameter("text").needs_resolving(text):
+        iri = str(Parameter("text", type="iri").term(text, "mscowl terms"))
+        info = describe(store, index, iri)
+        if info is None:
+            raise CheckFailedError(f"no term {text} in the ontology, its imports or the graph")
+        if fmt == "json":
+            click.echo(json.dumps(info.as_dict(), indent=2, ensure_ascii=False))
+            return
+        click.echo(f"{info.label or '(no label)'} ({info.curie})  {info.kind}, from {info.source}")
+        click.echo(f"  IRI         {info.iri}")
+        if info.definition:
+            click.echo(f"  definition  {printable(info.definition)}")
+        for title, items in (("parents", info.parents), ("synonyms", info.synonyms)):
+            for i, item in enumerate(items):
+                click.echo(f"  {title if i == 0 else '':<11} {printable(item)}")
+        for i, (prop, count) in enumerate(info.used_by):
+            label = "used by" if i == 0 else ""
+            click.echo(f"  {label:<11} {count} statement(s) with {printable(prop)}")
+        return
+    rows = search(store, index, text, kind, limit)
+    if not rows:
+        raise CheckFailedError(f"no term named like '{printable(text)}'")
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+        return
+    header = ("curie", "label", "kind", "source", "matched", "synonyms")
+    lines = [(r.curie, r.label, r.kind, r.source, r.matched, "; ".join(r.synonyms)) for r in rows]
+    if fmt == "tsv":
+        for line in (header, *lines):
+            click.echo("\t".join(printable(cell) for cell in line))
+        return
+    widths = [min(60, max(len(str(x[i])) for x in (header, *lines))) for i in range(5)]
+    for line in (header, *lines):
+        cells = [printable(str(c))[:60].ljust(w) for c, w in zip(line[:5], widths, strict=True)]
+        click.echo("  ".join(cells) + "  " + printable(line[5]))
 
 
 @main.command()

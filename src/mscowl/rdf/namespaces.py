@@ -1,8 +1,9 @@
 """The one prefix map of the package, and the IRIs of the ontology and its namespaces.
 
-Every CURIE the package reads or writes expands through :data:`CONVERTER` (a ``curies``
+Every CURIE the package reads or writes expands through :func:`converter` (a ``curies``
 converter), so a prefix means the same thing in the ontology, the import modules, the seeds,
-the shapes and the queries.
+the shapes and the queries. The rdflib namespaces (``MSCO``, ``SH`` ...) are made on first use,
+so that importing the IRIs costs nothing (``mscowl --help`` imports them).
 
 >>> expand("CL:0000134")
 'http://purl.obolibrary.org/obo/CL_0000134'
@@ -13,10 +14,22 @@ the shapes and the queries.
 from __future__ import annotations
 
 import re
-from typing import Final
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, Final
 
-import curies
-from rdflib import Namespace
+if TYPE_CHECKING:
+    import curies
+    from rdflib import Namespace, URIRef
+
+    MSCO: Namespace
+    IAO: Namespace
+    OBOINOWL: Namespace
+    DCTERMS: Namespace
+    VANN: Namespace
+    SH: Namespace
+    DEFINITION: URIRef
+    DEFINITION_SOURCE: URIRef
+    IMPORTED_FROM: URIRef
 
 #: Persistent namespace of everything the project mints.
 BASE: Final = "https://w3id.org/mscowl/"
@@ -63,22 +76,42 @@ PREFIXES: Final[dict[str, str]] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
-CONVERTER: Final = curies.Converter.from_prefix_map(PREFIXES)
+#: The namespaces (made by :func:`__getattr__` on first use) and the IRIs of some terms.
+_NAMESPACES: Final = {
+    "MSCO": MSCO_NS,
+    "IAO": OBO + "IAO_",
+    "OBOINOWL": PREFIXES["oboInOwl"],
+    "DCTERMS": PREFIXES["dcterms"],
+    "VANN": PREFIXES["vann"],
+    "SH": "http://www.w3.org/ns/shacl#",
+}
+_TERMS: Final = {
+    "DEFINITION": OBO + "IAO_0000115",
+    "DEFINITION_SOURCE": OBO + "IAO_0000119",
+    "IMPORTED_FROM": OBO + "IAO_0000412",
+}
 
-MSCO: Final = Namespace(MSCO_NS)
-IAO: Final = Namespace(OBO + "IAO_")
-OBOINOWL: Final = Namespace(PREFIXES["oboInOwl"])
-DCTERMS: Final = Namespace(PREFIXES["dcterms"])
-VANN: Final = Namespace(PREFIXES["vann"])
 
-DEFINITION: Final = IAO["0000115"]
-DEFINITION_SOURCE: Final = IAO["0000119"]
-IMPORTED_FROM: Final = IAO["0000412"]
+def __getattr__(name: str) -> Any:
+    if name not in _NAMESPACES and name not in _TERMS:  # rdflib only for what needs it
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rdflib import Namespace, URIRef
+
+    value: Any = Namespace(_NAMESPACES[name]) if name in _NAMESPACES else URIRef(_TERMS[name])
+    globals()[name] = value
+    return value
+
+
+@cache
+def converter() -> curies.Converter:
+    """The package's one CURIE converter, over :data:`PREFIXES`."""
+    import curies
+
+    return curies.Converter.from_prefix_map(PREFIXES)
 
 
 #: Namespace of the knowledge graph's subjects (``data/trial/NCT02068794``), and its graph IRI.
 DATA: Final = BASE + "data/"
-SH: Final = Namespace("http://www.w3.org/ns/shacl#")
 #: An absolute http(s) IRI without characters an IRI may not hold (spaces, controls, <>"{}|\^`).
 HTTP_IRI: Final = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"{}|\\^`]+")
 
@@ -88,12 +121,15 @@ XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
 
 def expand(curie: str) -> str:
     """Expand a CURIE through the package prefix map; raise ``ValueError`` if it is unknown."""
-    return CONVERTER.expand(curie, strict=True)
+    return str(converter().expand(curie, strict=True))
 
 
+@lru_cache(maxsize=1 << 16)
 def compress(iri: str) -> str | None:
-    """Compress an IRI to a CURIE, or ``None`` when no prefix of the map covers it."""
-    return CONVERTER.compress(iri)
+    """Compress an IRI to a CURIE, or ``None`` when no prefix of the map covers it (cached: a
+    long listing compresses the same few thousand IRIs many times)."""
+    found: str | None = converter().compress(iri)
+    return found
 
 
 def is_own(iri: str) -> bool:

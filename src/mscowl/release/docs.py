@@ -35,6 +35,8 @@ th, td { border: 1px solid #ccd; padding: .3rem .5rem; text-align: left; vertica
 th { background: #eef1f6; } code, pre { background: #f5f6f8; }
 pre { padding: .6rem; overflow-x: auto; } ul.tree { list-style: none; padding-left: 1.2rem; }
 .muted { color: #667; } figure { margin: 1rem 0; }
+.scroll { overflow-x: auto; max-width: 100%; } .scroll table { width: auto; min-width: 100%; }
+td { overflow-wrap: anywhere; max-width: 28rem; }
 """
 PAGES: Final = (
     ("index.html", "Overview"),
@@ -256,6 +258,15 @@ def _value(shapes: Graph, node: Node) -> str:
     return "[…]"
 
 
+def count(number: int, noun: str) -> str:
+    """A number with its noun, singular or plural.
+
+    >>> count(1, "row"), count(0, "row"), count(3, "more row")
+    ('1 row', '0 rows', '3 more rows')
+    """
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _queries(queries: Mapping[str, SavedQuery], store: LocalStore, version: str) -> bytes:
     sections = []
     for name, query in sorted(queries.items()):
@@ -267,7 +278,7 @@ def _queries(queries: Mapping[str, SavedQuery], store: LocalStore, version: str)
             for row in table.text_rows()[:50]
         )
         more = (
-            f'<p class="muted">{len(table.rows) - 50} more rows.</p>'
+            f'<p class="muted">{count(len(table.rows) - 50, "more row")}.</p>'
             if len(table.rows) > 50
             else ""
         )
@@ -284,7 +295,7 @@ def _queries(queries: Mapping[str, SavedQuery], store: LocalStore, version: str)
             + (f"<ul>{params}</ul>" if params else "")
             + f"<details><summary>SPARQL (<code>queries/{escape(name)}.rq</code>)</summary>"
             f"<pre>{escape(query.text)}</pre></details>"
-            f"<p>Answer with {escape(given)} ({len(table.rows)} rows):</p>"
-            f"<table><tr>{head}</tr>{rows}</table>{more}</section>"
+            f"<p>Answer with {escape(given)} ({count(len(table.rows), 'row')}):</p>"
+            f'<div class="scroll"><table><tr>{head}</tr>{rows}</table></div>{more}</section>'
         )
     return _page("Saved queries", version, "\n".join(sections))

@@ -4,7 +4,7 @@ A mapping names, for each sheet kind, the IRI template of its subjects, their cl
 column the property it becomes, its datatype, whether it is required, the separator of several
 values in one cell, its language, pattern, bounds, allowed values or the sheet it refers to. A
 new sheet kind needs a mapping entry, not new Python. CURIEs expand through the package's one
-prefix map (:data:`mscowl.rdf.namespaces.CONVERTER`). The file format is documented at the top of
+prefix map (:func:`mscowl.rdf.namespaces.converter`). The file format is documented at the top of
 ``seeds/mapping.toml`` and in ``seeds/README.md``.
 
 >>> column = ColumnMap(name="enrolment", property=None, type="nonNegativeInteger")

@@ -25,13 +25,13 @@ from http.client import HTTPResponse
 from typing import IO, Any, Final
 
 from mscowl.errors import InputError
+from mscowl.sparql import MAX_RETRIES as MAX_RETRIES
 
 #: The largest answer read from an endpoint (``MSCOWL_MAX_ANSWER_BYTES`` raises it; a longer
 #: answer is fetched in pages), and the longest --timeout (seconds).
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 ANSWER_LIMIT_ENV: Final = "MSCOWL_MAX_ANSWER_BYTES"
 MAX_TIMEOUT: Final = 24 * 3600.0
-MAX_RETRIES: Final = 10
 
 
 class AnswerTooLargeError(Exception):

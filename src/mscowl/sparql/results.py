@@ -15,9 +15,6 @@ from rdflib.term import BNode, Node
 
 from mscowl.rdf.namespaces import compress
 
-FORMATS: Final = ("table", "csv", "tsv", "json")
-
-
 XSD_DECIMAL: Final = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 
 

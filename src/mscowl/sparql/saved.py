@@ -55,6 +55,8 @@ class Parameter:
     default: str | None = None
     example: str | None = None
     description: str = ""
+    #: The CURIE prefixes of the terms a value may name (words resolve only to those).
+    prefixes: tuple[str, ...] = ()
 
     def term(self, value: str, where: str) -> Node:
         """The RDF term a value stands for, or InputError when it cannot be bound safely."""
@@ -70,6 +72,8 @@ class Parameter:
             return Literal(int(value))
         if self.type == "string":
             return Literal(value)
+        if is_quoted(value):  # "text": matched as text by the query, never resolved
+            return Literal(value[1:-1])
         if HTTP_IRI.fullmatch(value):
             return URIRef(value)
         if _CURIE.fullmatch(value) and value.split(":", 1)[0] in PREFIXES:
@@ -81,6 +85,16 @@ class Parameter:
                 "spaces"
             )
         return Literal(value)
+
+    def needs_resolving(self, value: str) -> bool:
+        """Whether a value is words to resolve to a term (not a CURIE, an IRI or "quoted")."""
+        if self.type != "term" or is_quoted(value) or HTTP_IRI.fullmatch(value):
+            return False
+        return not (_CURIE.fullmatch(value) and value.split(":", 1)[0] in PREFIXES)
+
+
+def is_quoted(value: str) -> bool:
+    return len(value) >= 2 and value[0] == value[-1] == '"'
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,8 @@ class SavedQuery:
                 fields: dict[str, Any] = {
                     k: (str(v) if k in ("default", "example") else v) for k, v in raw.items()
                 }
+                if "prefixes" in fields:
+                    fields["prefixes"] = tuple(str(p) for p in fields["prefixes"] or ())
                 param = Parameter(**fields)
             except TypeError as exc:
                 raise InputError(f"bad parameter declaration {raw}: {exc}", Origin(where)) from exc
@@ -204,6 +220,50 @@ class SavedQuery:
         # Every slot of the saved text is replaced in one pass, so a bound value (which may
         # itself read like a slot) is never scanned again.
         return _SLOTS.sub(slot, text)
+
+    def example_command(self, params: Mapping[str, str] | None = None) -> str:
+        """A command line that runs the query, with each parameter's example (or ``params``)."""
+        given = (
+            params
+            if params is not None
+            else {p.name: p.example for p in self.params if p.example is not None}
+        )
+        parts = [f"mscowl query {self.name}"]
+        for name, value in given.items():
+            shown = f"'{name}={value}'" if re.search(r"[\s\"'$;&|]", value) else f"{name}={value}"
+            parts.append(f"-p {shown}")
+        return " ".join(parts)
+
+    def listing(self) -> str:
+        """The query's line of ``mscowl query --list``: name, title, parameters, example."""
+        names = ", ".join(p.name + ("" if p.required else "?") for p in self.params)
+        line = f"{self.name:<20} {self.title}" + (f"  [{names}]" if names else "")
+        if self.params:
+            line += f"\n{'':<20}   e.g. {self.example_command()}"
+        return line
+
+    def description(self) -> str:
+        """What ``mscowl query NAME --describe`` prints: question, parameters, columns, examples."""
+        lines = [f"{self.name}: {self.title}", ""]
+        if self.summary:
+            lines += [self.summary, ""]
+        lines.append("Parameters:" if self.params else "Parameters: none")
+        for p in self.params:
+            need = "required" if p.required else "optional"
+            kinds = f"; terms of {', '.join(p.prefixes)}" if p.prefixes else ""
+            example = f"; e.g. {p.example}" if p.example else ""
+            lines.append(f"  {p.name} ({p.type}, {need}{kinds}){example}")
+            if p.description:
+                lines.append(f"      {p.description}")
+        if any(p.type == "term" for p in self.params):
+            lines.append(
+                "  Words for a term resolve to the one term they name (labels, synonyms, the "
+                'sheets\' words); a CURIE or IRI is taken as it is; "quoted" text is matched '
+                "as text."
+            )
+        lines += ["", "Columns: " + ", ".join(self.columns), "", "Examples:"]
+        lines += [f"  {self.example_command(dict(e))}" for e in self.examples]
+        return "\n".join(lines) + "\n"
 
     def _without_blocks_of(self, bound: set[str]) -> str:
         """The text without its block markers, and without the lines of each block whose

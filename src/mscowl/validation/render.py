@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
 from xml.etree import ElementTree as ET
 
 from rdflib.term import Node
@@ -20,8 +19,6 @@ from mscowl.errors import Origin
 from mscowl.safety import printable
 from mscowl.seeds.origins import OriginIndex
 from mscowl.validation.report import SEVERITY_RANK, Result, ValidationReport, display
-
-FORMATS: Final = ("text", "turtle", "json", "junit", "github")
 
 
 @dataclass

@@ -16,10 +16,11 @@ from rdflib.term import BNode, Node
 
 from mscowl.errors import InputError
 from mscowl.rdf.namespaces import SH, compress
+from mscowl.validation import LEVEL_NAMES
 
 SEVERITY_RANK: Final[dict[Node, int]] = {SH.Info: 1, SH.Warning: 2, SH.Violation: 3}
 #: --fail-on level name → severity.
-LEVELS: Final = {"info": SH.Info, "warning": SH.Warning, "violation": SH.Violation}
+LEVELS: Final = dict(zip(LEVEL_NAMES, (SH.Info, SH.Warning, SH.Violation), strict=True))
 
 
 @dataclass(frozen=True)

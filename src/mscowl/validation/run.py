@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from rdflib import RDFS, Graph
 from rdflib.term import Node
@@ -31,8 +31,6 @@ from mscowl.validation.report import ValidationReport, labels, results_of, term_
 if TYPE_CHECKING:
     from mscowl.seeds.graph import KnowledgeGraph
 
-#: Names of the validation engines (``mscowl validate --engine``).
-ENGINES: Final = ("auto", "native", "pyshacl", "jena")
 
 # --------------------------------------------------------------------------------------------
 # Loading
@@ -105,6 +103,8 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) ->
             )
     except ReportableRuntimeError as exc:
         raise InputError(f"the shapes cannot be used: {exc.message}") from exc
+    except NotImplementedError as exc:  # pySHACL's word for what it does not cover
+        raise InputError(f"pySHACL does not cover these shapes: {exc}") from exc
     if isinstance(report, BaseException) or not isinstance(report, Graph):
         raise InputError(f"the shapes cannot be used: {text}")
     return ValidationReport(results_of(report), report)
