@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,3 +31,17 @@ def registry() -> TermRegistry:
 @pytest.fixture(scope="session")
 def ontology() -> LoadedOntology:
     return load_ontology(ONTOLOGY)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The W3C SHACL suite's outcomes per section and engine, when its tests ran."""
+    import sys
+
+    module = sys.modules.get("test_w3c_shacl")
+    summary = getattr(module, "SUMMARY", None)
+    if not summary:
+        return
+    terminalreporter.section("W3C SHACL test suite")
+    for (section, engine), counts in sorted(summary.items()):
+        shown = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        terminalreporter.write_line(f"{section:<26} {engine:<8} {shown}")

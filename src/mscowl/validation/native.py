@@ -437,6 +437,11 @@ class NativeValidator:
             for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
             for s in shapes.subjects(p, None)
         }
+        for marker in (SH.validator, SH.nodeValidator, SH.propertyValidator, SH.parameter):
+            for component in shapes.subjects(marker, None):  # whatever class it is typed with
+                raise UnsupportedShapesError(
+                    f"the SPARQL-based constraint component {component.n3()}"
+                )
         for implicit in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")):
             for shape in shapes.subjects(RDF.type, implicit):
                 kinds = set(shapes.objects(shape, RDF.type))
@@ -782,6 +787,78 @@ _CHUNK: Final = 5000
 _WHERE: Final = re.compile(r"\bWHERE\s*$", re.IGNORECASE)
 
 
+#: The variables SHACL-SPARQL pre-binds in an ``sh:sparql`` constraint (section 5.2), as a
+#: query may write them (``$value`` and ``$PATH`` are pre-bound only in the validators of
+#: constraint components, which this engine refuses).
+_PREBOUND: Final = r"[?$](?:this|currentShape|shapesGraph)\b"
+#: Strings, IRIs and comments (group 1, skipped), or the braces, keywords and variables that
+#: matter for pre-binding (group 2).
+_PREBINDING_TOKENS: Final = re.compile(
+    r'("""[\s\S]*?"""|'
+    r"'''[\s\S]*?'''|"
+    r'"(?:[^"\\\n]|\\.)*"|'
+    r"'(?:[^'\\\n]|\\.)*'|"
+    r'<[^<>"{}|^`\\\s]*>|#[^\n]*)'
+    r"|([{}]|\b(?:MINUS|SERVICE|VALUES|SELECT|EXISTS)\b|\bAS\s+"
+    + _PREBOUND
+    + "|"
+    + _PREBOUND
+    + ")",
+    re.IGNORECASE,
+)
+
+
+def check_prebinding(text: str, node: Node) -> None:
+    """Refuse a SHACL-SPARQL query the way section 5.2.1 of SHACL asks: MINUS, SERVICE, VALUES,
+    ``AS`` a pre-bound variable, or a subquery that does not return ``$this`` are a failure
+    (:class:`InputError`). A query this engine would answer differently from pre-binding (a
+    subquery, or a pre-bound variable inside a nested group outside ``EXISTS``: the engine binds
+    ``$this`` with a ``VALUES`` block at the top) is :class:`UnsupportedShapesError`, so that
+    ``auto`` hands it to pySHACL."""
+    what = f"the query of the SPARQL constraint {node.n3()}"
+    depth = 0
+    exists_depths: list[int] = []
+    pending_exists = False
+    selects = 0
+    for match in _PREBINDING_TOKENS.finditer(text):
+        token = match[2]
+        if token is None:
+            continue
+        word = token.upper()
+        if word == "{":
+            depth += 1
+            if pending_exists:
+                exists_depths.append(depth)
+                pending_exists = False
+        elif word == "}":
+            if exists_depths and exists_depths[-1] == depth:
+                exists_depths.pop()
+            depth -= 1
+        elif word == "EXISTS":
+            pending_exists = True
+        elif word in ("MINUS", "SERVICE", "VALUES"):
+            raise InputError(f"{what} uses {word}, which SHACL-SPARQL does not allow (5.2.1)")
+        elif word.startswith("AS"):
+            raise InputError(
+                f"{what} binds a pre-bound variable ({' '.join(token.split())}), which "
+                "SHACL-SPARQL does not allow (5.2.1)"
+            )
+        elif word == "SELECT":
+            selects += 1
+            if selects > 1:
+                projection = text[match.end() :].split("{", 1)[0]
+                if not re.search(r"[?$]this\b", projection):
+                    raise InputError(
+                        f"{what} has a subquery that does not return $this, which SHACL-SPARQL "
+                        "does not allow (5.2.1)"
+                    )
+                raise UnsupportedShapesError(f"a subquery in {what}")
+        elif depth > 1 and not exists_depths:
+            raise UnsupportedShapesError(
+                f"{token} inside a nested group of {what} (pre-binding there is not covered)"
+            )
+
+
 @dataclass(frozen=True)
 class SparqlConstraint:
     """An ``sh:SPARQLConstraint`` with ``sh:select``, run once per shape over its focus nodes."""
@@ -796,6 +873,7 @@ class SparqlConstraint:
         if select is None:
             raise UnsupportedShapesError(f"SPARQL constraint {node.n3()} without sh:select")
         text = str(select)
+        check_prebinding(text, node)
         for variable in ("currentShape", "shapesGraph", "PATH"):
             if re.search(r"\$" + variable + r"\b", text):
                 raise UnsupportedShapesError(f"${variable} in the SPARQL constraint {node.n3()}")

@@ -1,0 +1,166 @@
+"""The W3C data-shapes test suite (SHACL Core and SHACL-SPARQL), on the native engine and on
+pySHACL.
+
+The suite is vendored in ``tests/fixtures/w3c-shacl`` (with its licence note). A test of the
+native engine passes when its report agrees with the expected one (``sh:conforms`` and every
+result's focus node, path, value, component, severity and source shape; blank nodes match any
+blank node) or when the engine refuses the shapes with ``UnsupportedShapesError`` (then ``auto``
+uses pySHACL). A report that disagrees, or one where the suite expects a failure, fails: the
+native engine may refuse, never answer wrongly. The summary per section and engine is printed
+at the end of the run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import RDF, BNode, Graph, Namespace
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from conftest import FIXTURES
+from mscowl.errors import InputError, MscowlError
+from mscowl.rdf.namespaces import SH
+from mscowl.validation.native import UnsupportedShapesError, validate_native
+from mscowl.validation.report import Result, ValidationReport
+from mscowl.validation.run import validate_graph
+
+SUITE = FIXTURES / "w3c-shacl"
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+SHT = Namespace("http://www.w3.org/ns/shacl-test#")
+
+#: (section, engine) → Counter of outcomes; printed by conftest's terminal summary.
+SUMMARY: dict[tuple[str, str], Counter[str]] = {}
+
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    section: str
+    data: Path
+    shapes: Path
+    #: The expected results, or None where the suite expects the processor to fail.
+    expected: Counter[Key] | None
+    conforms: bool | None
+
+
+def _path(node: Node) -> Path:
+    return Path(str(node).removeprefix("file://"))
+
+
+def cases(manifest: Path = SUITE / "manifest.ttl") -> list[Case]:
+    graph = Graph().parse(manifest, format="turtle")
+    found: list[Case] = []
+    for included in sorted(graph.objects(None, MF.include), key=str):
+        found += cases(_path(included))
+    for entries in graph.objects(None, MF.entries):
+        for entry in Collection(graph, entries):
+            if (entry, RDF.type, SHT.Validate) not in graph:
+                continue
+            action, result = graph.value(entry, MF.action), graph.value(entry, MF.result)
+            assert action is not None and result is not None
+            relative = manifest.resolve().relative_to(SUITE.resolve())
+            section = "/".join(relative.parts[:2])
+            name = f"{section}/{str(entry).rsplit('/', 1)[-1]}"
+            data, shapes = graph.value(action, SHT.dataGraph), graph.value(action, SHT.shapesGraph)
+            assert data is not None and shapes is not None
+            if result == SHT.Failure:
+                found.append(Case(name, section, _path(data), _path(shapes), None, None))
+                continue
+            expected: Counter[Key] = Counter()
+            for r in graph.objects(result, SH.result):
+                expected[
+                    key(
+                        graph.value(r, SH.focusNode),
+                        graph.value(r, SH.resultPath),
+                        graph.value(r, SH.value),
+                        graph.value(r, SH.sourceConstraintComponent),
+                        graph.value(r, SH.resultSeverity),
+                        graph.value(r, SH.sourceShape),
+                    )
+                ] += 1
+            conforms = graph.value(result, SH.conforms)
+            assert conforms is not None
+            found.append(
+                Case(name, section, _path(data), _path(shapes), expected, bool(conforms.toPython()))
+            )
+    return found
+
+
+def key(*nodes: Node | None) -> Key:
+    return tuple("_:" if isinstance(n, BNode) else n for n in nodes)
+
+
+def result_keys(results: list[Result]) -> Counter[Key]:
+    return Counter(key(r.focus, r.path, r.value, r.component, r.severity, r.shape) for r in results)
+
+
+def outcome(case: Case, run: Any, *, refusing: type[Exception] = UnsupportedShapesError) -> str:
+    """pass (an agreeing report, or an error where the suite expects the processor to fail),
+    refused (``refusing`` raised: the engine says it does not cover the shapes), or WRONG."""
+    try:
+        report: ValidationReport = run(case)
+    except MscowlError as exc:
+        if isinstance(exc, UnsupportedShapesError):
+            return "refused"
+        if case.expected is None:
+            return "pass"
+        return "refused" if isinstance(exc, refusing) else "WRONG"
+    if case.expected is None:
+        return "WRONG"
+    agrees = (not report.results) == case.conforms and result_keys(report.results) == case.expected
+    return "pass" if agrees else "WRONG"
+
+
+def native(case: Case) -> ValidationReport:
+    shapes = Graph().parse(case.shapes, format="turtle")
+    return validate_native([case.data], None, shapes, Graph())[0]
+
+
+def pyshacl(case: Case) -> ValidationReport:
+    shapes = Graph().parse(case.shapes, format="turtle")
+    data = Graph().parse(case.data, format="turtle")
+    return validate_graph(data, shapes, Graph())
+
+
+CASES = cases()
+
+
+def record(case: Case, engine: str, result: str) -> None:
+    SUMMARY.setdefault((case.section, engine), Counter())[result] += 1
+
+
+def test_the_suite_is_whole() -> None:
+    assert len(CASES) >= 120
+    assert {c.section.split("/")[0] for c in CASES} == {"core", "sparql"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_the_native_engine_agrees_or_refuses(case: Case) -> None:
+    result = outcome(case, native)
+    record(case, "native", result)
+    assert result != "WRONG", f"{case.name}: the native engine answered wrongly"
+
+
+#: Where pySHACL 0.40 (the reference engine, not ours to fix) departs from the suite.
+PYSHACL_DEPARTS = {
+    # sh:uniqueLang false is no constraint; pySHACL reports the repeated language all the same
+    "core/property/uniqueLang-002": "WRONG",
+    # "$shapesGraph ... is not currently supported" (NotImplementedError, an InputError here)
+    "sparql/pre-binding/shapesGraph-001": "refused",
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_pyshacl_on_the_suite(case: Case) -> None:
+    """The pySHACL engine passes the suite but where :data:`PYSHACL_DEPARTS` says (an error
+    where a report is expected counts as a refusal: it says so, exit 2)."""
+    result = outcome(case, pyshacl, refusing=InputError)
+    record(case, "pyshacl", result)
+    assert result == PYSHACL_DEPARTS.get(case.name, "pass")
