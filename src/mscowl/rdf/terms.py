@@ -8,7 +8,8 @@ without those checks (``tests/test_sparql.py`` compares both ways on every kind 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any, Final
 
@@ -96,3 +97,18 @@ def to_oxigraph(term: Node) -> Any:
     if term.datatype is not None:
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
     return ox.Literal(str(term))
+
+
+@contextlib.contextmanager
+def lexical_forms_kept() -> Iterator[None]:
+    """Parse with rdflib without normalising literals: shapes mean what they write
+    (``sh:uniqueLang "1"^^xsd:boolean`` is not ``true``, SHACL says). Not thread-safe: rdflib
+    reads one global setting."""
+    import rdflib
+
+    saved = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved

@@ -22,10 +22,11 @@ answers and changes where the time goes:
 
 Shapes or data that this engine cannot answer exactly as pySHACL would raise
 :class:`UnsupportedShapesError`, naming the feature; ``mscowl validate --engine auto`` then uses
-pySHACL. Covered: targets (``sh:targetClass``, ``sh:targetNode``, ``sh:targetSubjectsOf``,
-``sh:targetObjectsOf``), all SHACL property paths, and the constraint components in
-:data:`COMPONENTS` plus SPARQL-based constraints (``sh:select``). The shapes tests
-(``shapes/tests/``) and the benchmark compare its results with pySHACL's.
+pySHACL. Covered: all of SHACL Core (targets, implicit class targets included; all property
+paths; the constraint components in :data:`COMPONENTS`, ``sh:closed`` and ``sh:property`` on
+property shapes) and SHACL-SPARQL constraints (``sh:select``) on node and property shapes. The
+W3C test suite (``tests/test_w3c_shacl.py``), the shapes tests (``shapes/tests/``) and the
+benchmark compare its results with the expected reports and pySHACL's.
 
 >>> from rdflib import Graph
 >>> shapes = Graph().parse(data='''
@@ -400,7 +401,8 @@ _NON_CONSTRAINT: Final = {
     SH.path, SH.property, SH.severity, SH.message, SH.deactivated, SH.name, SH.description,
     SH.order, SH.group, SH.defaultValue, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
     SH.targetObjectsOf, SH.sparql, SH.qualifiedMinCount, SH.qualifiedMaxCount,
-    SH.qualifiedValueShapesDisjoint, SH.flags,
+    SH.qualifiedValueShapesDisjoint, SH.flags, SH.ignoredProperties, SH.prefixes,
+    SH.declare, SH.prefix, SH.namespace,
 }  # fmt: skip
 
 #: The constraint components this engine evaluates (parameter → component).
@@ -419,7 +421,19 @@ COMPONENTS: Final = {
     SH.hasValue: SH.HasValueConstraintComponent,
     SH.node: SH.NodeConstraintComponent,
     SH["or"]: SH.OrConstraintComponent,
+    SH["and"]: SH.AndConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent,
     SH.qualifiedValueShape: SH.QualifiedMinCountConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent,
+    SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent,
+    SH.uniqueLang: SH.UniqueLangConstraintComponent,
+    SH.equals: SH.EqualsConstraintComponent,
+    SH.disjoint: SH.DisjointConstraintComponent,
+    SH.lessThan: SH.LessThanConstraintComponent,
+    SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
+    SH.closed: SH.ClosedConstraintComponent,
 }
 
 
@@ -442,11 +456,14 @@ class NativeValidator:
                 raise UnsupportedShapesError(
                     f"the SPARQL-based constraint component {component.n3()}"
                 )
+        #: Shapes that are classes too: their instances are their focus nodes (SHACL 2.1.3.1).
+        self.implicit: set[Node] = set()
         for implicit in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")):
             for shape in shapes.subjects(RDF.type, implicit):
                 kinds = set(shapes.objects(shape, RDF.type))
                 if kinds & {SH.NodeShape, SH.PropertyShape}:
-                    raise UnsupportedShapesError(f"implicit class target of {shape.n3()}")
+                    self.implicit.add(shape)
+        targeted |= self.implicit
         self.targeted = [self.shape(s) for s in sorted(targeted, key=str)]
 
     # Compiling ----------------------------------------------------------------------------
@@ -490,19 +507,19 @@ class NativeValidator:
                 continue
             if predicate in _NON_CONSTRAINT:
                 continue
+            if predicate in (SH.select, SH.ask) and (None, SH.sparql, node) in g:
+                continue  # the shape is its own SPARQL constraint
             if predicate not in COMPONENTS:
                 raise UnsupportedShapesError(f"sh:{predicate[len(SH) :]} (on shape {node.n3()})")
             shape.checks.append(self._check(node, predicate, value))
         for prop in sorted(g.objects(node, SH.property), key=str):
-            if path is not None:
-                raise UnsupportedShapesError(f"sh:property on the property shape {node.n3()}")
             shape.properties.append(self.shape(prop))
         for constraint in sorted(g.objects(node, SH.sparql), key=str):
-            if path is not None:
-                raise UnsupportedShapesError(f"SPARQL constraint on the property shape {node.n3()}")
-            shape.sparql.append(SparqlConstraint.of(g, constraint))
-        if g.value(node, SH.qualifiedValueShapesDisjoint) not in (None, Literal(False)):
-            raise UnsupportedShapesError(f"sh:qualifiedValueShapesDisjoint on {node.n3()}")
+            if path is not None and not isinstance(path, URIRef):
+                raise UnsupportedShapesError(
+                    f"SPARQL constraint on the property shape {node.n3()} with a complex path"
+                )
+            shape.sparql.append(SparqlConstraint.of(g, constraint, path))
         return shape
 
     def _check(self, node: Node, parameter: URIRef, value: Node) -> Check:
@@ -520,7 +537,20 @@ class NativeValidator:
                 self.shape(value),
                 _integer(low) if low is not None else None,
                 _integer(high) if high is not None else None,
+                self._siblings(node, value),
             )
+        if parameter == SH.uniqueLang:
+            return _unique_lang_check(value == Literal(True), component)
+        if parameter in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
+            return _pair_check(parameter, value, component)
+        if parameter == SH.closed:
+            if value != Literal(True):
+                return _value_check(lambda v: True, component)
+            allowed = {p for prop in g.objects(node, SH.property) for p in g.objects(prop, SH.path)}
+            ignored = g.value(node, SH.ignoredProperties)
+            if ignored is not None:
+                allowed.update(Collection(g, ignored))
+            return _closed_check(frozenset(p for p in allowed if isinstance(p, URIRef)), component)
         test: Callable[[Node], bool]
         if parameter == SH["class"]:
             return _value_check(
@@ -532,6 +562,19 @@ class NativeValidator:
         elif parameter == SH["or"]:
             members = [self.shape(m) for m in Collection(g, value)]
             test = lambda v: any(self.conforms(m, v) for m in members)  # noqa: E731
+        elif parameter == SH["and"]:
+            members = [self.shape(m) for m in Collection(g, value)]
+            test = lambda v: all(self.conforms(m, v) for m in members)  # noqa: E731
+        elif parameter == SH.xone:
+            members = [self.shape(m) for m in Collection(g, value)]
+            test = lambda v: sum(self.conforms(m, v) for m in members) == 1  # noqa: E731
+        elif parameter == SH["not"]:
+            negated = self.shape(value)
+            test = lambda v: not self.conforms(negated, v)  # noqa: E731
+        elif parameter == SH.nodeKind:
+            test = _node_kind_test(value)
+        elif parameter in (SH.minLength, SH.maxLength):
+            test = _length_test(parameter, _integer(value))
         elif parameter == SH["in"]:
             allowed = set(Collection(g, value))
             test = allowed.__contains__
@@ -546,6 +589,20 @@ class NativeValidator:
                 raise UnsupportedShapesError(f"{parameter.n3()} {value.n3()} is not a literal")
             test = _range_test(parameter, value)
         return _value_check(test, component)
+
+    def _siblings(self, node: Node, qualified: Node) -> list[Shape]:
+        """With ``sh:qualifiedValueShapesDisjoint true``, the qualified value shapes of the
+        other property shapes of the same node shapes (their conforming values do not count)."""
+        g = self.shapes
+        if g.value(node, SH.qualifiedValueShapesDisjoint) != Literal(True):
+            return []
+        found: dict[Node, Shape] = {}
+        for parent in g.subjects(SH.property, node):
+            for sibling in g.objects(parent, SH.property):
+                for other in g.objects(sibling, SH.qualifiedValueShape):
+                    if sibling != node and other != qualified:
+                        found[other] = self.shape(other)
+        return [found[k] for k in sorted(found, key=str)]
 
     # Evaluating ---------------------------------------------------------------------------
 
@@ -566,6 +623,8 @@ class NativeValidator:
         nodes: set[Node] = set()
         for cls in g.objects(shape.node, SH.targetClass):
             nodes.update(index.instances(cls))
+        if shape.node in self.implicit:
+            nodes.update(index.instances(shape.node))
         nodes.update(g.objects(shape.node, SH.targetNode))
         for predicate in g.objects(shape.node, SH.targetSubjectsOf):
             nodes.update(index.forward.get(predicate, {}))
@@ -581,8 +640,15 @@ class NativeValidator:
                 for finding in check(self, focus, values):
                     yield self._result(shape, finding)
         for prop in shape.properties:
-            if not prop.deactivated:
+            if prop.deactivated:
+                continue
+            if shape.values is None:
                 yield from self._evaluate(prop, focus_nodes)
+            else:  # sh:property of a property shape: about its value nodes
+                # each focus node's value nodes: a value reached from two focus nodes is checked
+                # (and reported) for each
+                values = [v for f in focus_nodes for v in shape.value_nodes(self.index, f)]
+                yield from self._evaluate(prop, values)
         for constraint in shape.sparql:
             for finding in constraint.run(self.index, focus_nodes):
                 yield self._result(shape, finding)
@@ -604,7 +670,8 @@ class NativeValidator:
         for check in shape.checks:
             for _ in check(self, node, values):
                 return False
-        return all(self.conforms(prop, node) for prop in shape.properties)
+        about = [node] if shape.values is None else values
+        return all(self.conforms(prop, n) for prop in shape.properties for n in about)
 
     def _result(self, shape: Shape, finding: Finding) -> Result:
         messages = [str(m) for m in shape.messages]
@@ -669,13 +736,133 @@ def _value_check(test: Callable[[Node], bool], component: URIRef) -> Check:
     return check
 
 
-def _qualified_check(other: Shape, low: int | None, high: int | None) -> Check:
+def _qualified_check(
+    other: Shape,
+    low: int | None,
+    high: int | None,
+    siblings: list[Shape] = (),  # type: ignore[assignment]
+) -> Check:
     def check(validator: NativeValidator, focus: Node, values: list[Node]) -> Iterator[Finding]:
-        conforming = sum(1 for v in values if validator.conforms(other, v))
+        conforming = sum(
+            1
+            for v in values
+            if validator.conforms(other, v) and not any(validator.conforms(s, v) for s in siblings)
+        )
         if high is not None and conforming > high:
             yield Finding(focus, None, SH.QualifiedMaxCountConstraintComponent)
         if low is not None and conforming < low:
             yield Finding(focus, None, SH.QualifiedMinCountConstraintComponent)
+
+    return check
+
+
+_NODE_KINDS: Final = {
+    SH.IRI: (URIRef,),
+    SH.BlankNode: (BNode,),
+    SH.Literal: (Literal,),
+    SH.BlankNodeOrIRI: (BNode, URIRef),
+    SH.BlankNodeOrLiteral: (BNode, Literal),
+    SH.IRIOrLiteral: (URIRef, Literal),
+}
+
+
+def _node_kind_test(kind: Node) -> Callable[[Node], bool]:
+    if not isinstance(kind, URIRef) or kind not in _NODE_KINDS:
+        raise UnsupportedShapesError(f"sh:nodeKind {kind.n3()} is no node kind")
+    kinds = _NODE_KINDS[kind]
+    return lambda value: isinstance(value, kinds)
+
+
+def _length_test(parameter: URIRef, limit: int) -> Callable[[Node], bool]:
+    """sh:minLength and sh:maxLength: the length of the IRI or the lexical form; a blank node
+    never satisfies them."""
+    shortest = parameter == SH.minLength
+
+    def test(value: Node) -> bool:
+        if isinstance(value, BNode):
+            return False
+        size = len(str(value))
+        return size >= limit if shortest else size <= limit
+
+    return test
+
+
+def _unique_lang_check(active: bool, component: URIRef) -> Check:
+    def check(_: NativeValidator, focus: Node, values: list[Node]) -> Iterator[Finding]:
+        if not active:
+            return
+        seen: dict[str, int] = {}
+        for value in values:
+            if isinstance(value, Literal) and value.language:
+                tag = str(value.language).lower()
+                seen[tag] = seen.get(tag, 0) + 1
+        for tag in sorted(t for t, n in seen.items() if n > 1):
+            del tag
+            yield Finding(focus, None, component)
+
+    return check
+
+
+def _pair_check(parameter: URIRef, other: Node, component: URIRef) -> Check:
+    """sh:equals, sh:disjoint, sh:lessThan, sh:lessThanOrEquals: the value nodes against the
+    values of ``other`` at the focus node."""
+
+    def in_order(a: Node, b: Node) -> bool:
+        order = _literal_order(a, b)
+        return order is not None and (order < 0 if parameter == SH.lessThan else order <= 0)
+
+    def check(validator: NativeValidator, focus: Node, values: list[Node]) -> Iterator[Finding]:
+        theirs = validator.index.objects(focus, other)
+        if parameter == SH.equals:
+            for value in _distinct([*values, *theirs]):
+                if (value in values) != (value in theirs):
+                    yield Finding(focus, value, component)
+        elif parameter == SH.disjoint:
+            for value in values:
+                if value in theirs:
+                    yield Finding(focus, value, component)
+        else:  # one result for each pair out of order, or that cannot be compared
+            for value in values:
+                for their in theirs:
+                    if not in_order(value, their):
+                        yield Finding(focus, value, component)
+
+    return check
+
+
+def _literal_order(a: Node, b: Node) -> int | None:
+    """-1, 0 or 1 for two comparable literals (numbers, strings without language, the same
+    date and time types), ``None`` when they cannot be compared (SPARQL's ``<`` errs)."""
+    from datetime import date, datetime, time
+
+    if not isinstance(a, Literal) or not isinstance(b, Literal):
+        return None
+    x, y = a.value, b.value
+    numbers = (int, float, Decimal)
+    if isinstance(x, bool) or isinstance(y, bool):
+        return None
+    if isinstance(x, numbers) and isinstance(y, numbers):
+        return (x > y) - (x < y)
+    if isinstance(x, str) and isinstance(y, str) and not a.language and not b.language:
+        return (x > y) - (x < y)
+    for kind in (datetime, date, time):
+        if isinstance(x, kind) and isinstance(y, kind):
+            if type(x) is not type(y):
+                return None
+            try:
+                return (x > y) - (x < y)  # type: ignore[operator]
+            except TypeError:  # one with a time zone, one without
+                return None
+    return None
+
+
+def _closed_check(allowed: frozenset[URIRef], component: URIRef) -> Check:
+    def check(validator: NativeValidator, focus: Node, values: list[Node]) -> Iterator[Finding]:
+        for predicate, by_subject in validator.index.forward.items():
+            if predicate in allowed:
+                continue
+            for value in by_subject.get(focus, ()):
+                yield Finding(focus, value, component, path=predicate)
 
     return check
 
@@ -868,17 +1055,27 @@ class SparqlConstraint:
     messages: tuple[Literal, ...]
 
     @classmethod
-    def of(cls, shapes: Graph, node: Node) -> SparqlConstraint:
+    def of(cls, shapes: Graph, node: Node, path: URIRef | None = None) -> SparqlConstraint:
+        """The constraint ``node``; on a property shape whose path is ``path``, ``$PATH``
+        stands for it (SHACL 5.3.2)."""
         select = shapes.value(node, SH.select)
         if select is None:
             raise UnsupportedShapesError(f"SPARQL constraint {node.n3()} without sh:select")
         text = str(select)
         check_prebinding(text, node)
+        if path is not None:
+            text = re.sub(r"\$PATH\b", f"<{path}>", text)
         for variable in ("currentShape", "shapesGraph", "PATH"):
             if re.search(r"\$" + variable + r"\b", text):
                 raise UnsupportedShapesError(f"${variable} in the SPARQL constraint {node.n3()}")
         prefixes = []
-        for declared in shapes.objects(node, SH.prefixes):
+        imports = URIRef("http://www.w3.org/2002/07/owl#imports")
+        sources = _distinct(  # the declared prefixes, and those of what they owl:imports
+            reached
+            for start in shapes.objects(node, SH.prefixes)
+            for reached in _closure(start, lambda n: shapes.objects(n, imports))
+        )
+        for declared in sources:
             for declaration in shapes.objects(declared, SH.declare):
                 prefix = shapes.value(declaration, SH.prefix)
                 namespace = shapes.value(declaration, SH.namespace)

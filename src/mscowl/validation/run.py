@@ -25,6 +25,7 @@ from mscowl.errors import InputError, Origin
 from mscowl.pipeline import Seeds
 from mscowl.rdf.namespaces import SH
 from mscowl.rdf.serialize import nt_term
+from mscowl.rdf.terms import lexical_forms_kept
 from mscowl.seeds.origins import ORIGIN_INDEX, OriginIndex
 from mscowl.validation.report import ValidationReport, labels, results_of, term_text
 
@@ -146,7 +147,8 @@ def run_validation(
     from mscowl.safety import check_rdf_file
 
     shape_paths = shape_files(shapes_paths)
-    shapes = parse_files(shape_paths, "shapes")
+    with lexical_forms_kept():
+        shapes = parse_files(shape_paths, "shapes")
     check_shapes(shapes)
     ontology = load_ontology(ontology_path).closure if ontology_path else Graph()
     kg: KnowledgeGraph | None = None
