@@ -509,3 +509,60 @@ def test_publish_says_what_the_server_holds_when_the_second_graph_fails() -> Non
     counts["http://g/o"] = 1
     with pytest.raises(CheckFailedError, match="<http://g/o> holds 1 triples after the PUT"):
         publish(uploads, lambda g, b: 204, lambda g: counts[g or ""], lambda _: None)
+
+
+def test_publish_stages_first_and_touches_no_target_when_staging_fails() -> None:
+    from mscowl.errors import CheckFailedError
+    from mscowl.sparql.publish import Upload, publish
+
+    uploads = [
+        Upload("http://g/kg", b"x", 2, "knowledge graph"),
+        Upload("http://g/o", b"y", 3, "ontology"),
+    ]
+    calls: list[tuple[str, str | None]] = []
+
+    def put(graph: str | None, body: bytes) -> int:
+        calls.append(("PUT", graph))
+        return 204
+
+    def delete(graph: str) -> int:
+        calls.append(("DELETE", graph))
+        return 204
+
+    def count_cut(graph: str | None) -> int:  # the server keeps only one triple of each
+        return 1
+
+    with pytest.raises(CheckFailedError, match="kept 1 of the 2 triples sent into a staging"):
+        publish(uploads, put, count_cut, lambda _: None, delete)
+    assert all(graph and graph.startswith("https://w3id.org/mscowl/upload/") for _, graph in calls)
+    assert [m for m, _ in calls] == ["PUT", "DELETE"]  # staged, removed; no target touched
+    calls.clear()
+    sizes = {"http://g/kg": 2, "http://g/o": 3}
+
+    def count(graph: str | None) -> int:
+        assert graph is not None
+        return sizes.get(graph) or (2 if graph.endswith("/1") else 3)
+
+    publish(uploads, put, count, lambda _: None, delete)
+    staged = [g for m, g in calls if m == "PUT" and g and "/upload/" in g]
+    assert len(staged) == 2
+    assert [g for m, g in calls if m == "DELETE"] == staged  # every staging graph removed
+    assert [g for m, g in calls if m == "PUT" and g and "/upload/" not in g] == list(sizes)
+
+
+@pytest.mark.servers
+def test_publish_leaves_no_staging_graph_on_a_real_server(tmp_path: Path) -> None:
+    from mscowl.sparql.remote import run_remote
+    from servers import oxigraph_binary, oxigraph_server
+
+    if oxigraph_binary() is None:
+        pytest.skip("oxigraph is not installed")
+    with oxigraph_server() as base:
+        code, out, err = cli(
+            "publish", "--endpoint", f"{base}/store", "--seeds", str(ROOT / "seeds")
+        )
+        assert code == 0, err
+        graphs = run_remote(f"{base}/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+    names = sorted(str(row[0]) for row in graphs.rows)
+    assert names == ["https://w3id.org/mscowl/data/", "https://w3id.org/mscowl/msc-cancer.owl"]
+    assert "published knowledge graph" in out

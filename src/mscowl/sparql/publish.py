@@ -2,20 +2,29 @@
 
 Everything is prepared and counted before anything is sent: the N-Triples bodies are parsed
 (a broken file, a comment line or a repeated triple can no longer make a correct upload look
-wrong, or a wrong one right). Each graph is then replaced with one Graph Store Protocol PUT and
-its triples counted on the server. The Graph Store Protocol has no transaction over two graphs,
-so when a step fails the error says exactly what the server holds now: which graphs were
-replaced and verified, which one failed and how, and which were not touched.
+wrong, or a wrong one right). Then, in two phases:
+
+1. **Staging.** Each body goes into a staging graph of its own
+   (``https://w3id.org/mscowl/upload/<token>/<n>``) and is counted there. A server that refuses
+   the data, cuts it or times out fails here, with every target graph untouched; the staging
+   graphs are deleted again.
+2. **Replacing.** Each target graph is replaced with one PUT and counted. The Graph Store
+   Protocol has no transaction over two graphs, so when this phase fails the error says exactly
+   what the server holds now: which graphs were replaced and verified, which one failed and how,
+   and which were not touched.
+
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mscowl.errors import CheckFailedError, InputError, MscowlError, Origin
 from mscowl.pipeline import Seeds
+from mscowl.rdf.namespaces import BASE
 
 
 @dataclass(frozen=True)
@@ -70,9 +79,13 @@ def publish(
     put: Callable[[str | None, bytes], int],
     count: Callable[[str | None], int],
     say: Callable[[str], None],
+    delete: Callable[[str], int] | None = None,
 ) -> None:
-    """PUT each upload and verify its count; on a failure, raise an error that names the
-    state of every graph (replaced and verified, failed, untouched)."""
+    """Stage every upload (when ``delete`` is given: the server can drop a staging graph),
+    then PUT each and verify its count; on a failure, raise an error that names the state of
+    every graph (replaced and verified, failed, untouched)."""
+    if delete is not None:
+        _stage(uploads, put, count, delete)
     done: list[str] = []
     for index, upload in enumerate(uploads):
         untouched = [u.target for u in uploads[index + 1 :]]
@@ -95,6 +108,39 @@ def publish(
         done.append(f"{upload.target} ({upload.triples} triples)")
         into = f"{upload.triples} triples into {upload.target}"
         say(f"published {upload.what}: {into} (HTTP {status})")
+
+
+def _stage(
+    uploads: Sequence[Upload],
+    put: Callable[[str | None, bytes], int],
+    count: Callable[[str | None], int],
+    delete: Callable[[str], int],
+) -> None:
+    """Phase 1: each body into a staging graph, counted there; the staging graphs removed."""
+    import secrets
+
+    token = secrets.token_hex(8)
+    staged: list[str] = []
+    try:
+        for number, upload in enumerate(uploads, start=1):
+            graph = f"{BASE}upload/{token}/{number}"
+            staged.append(graph)
+            try:
+                put(graph, upload.body)
+                found = count(graph)
+            except MscowlError as exc:
+                raise type(exc)(
+                    f"{exc}. Staging the {upload.what} failed: no target graph was touched"
+                ) from exc
+            if found != upload.triples:
+                raise CheckFailedError(
+                    f"{upload.what}: the server kept {found} of the {upload.triples} triples "
+                    "sent into a staging graph; no target graph was touched"
+                )
+    finally:
+        for graph in staged:
+            with contextlib.suppress(MscowlError):
+                delete(graph)
 
 
 def _state(done: list[str], failed: str, untouched: list[str]) -> str:
@@ -123,7 +169,7 @@ def publish_graphs(
     graph when they are ``None``; counts checked by query."""
     from mscowl.ontology.load import load_ontology
     from mscowl.rdf.serialize import ntriples
-    from mscowl.sparql.remote import count_triples, put_graph
+    from mscowl.sparql.remote import count_triples, delete_graph, put_graph
 
     if kg_body is None:
         from mscowl.seeds.graph import build_knowledge_graph
@@ -153,6 +199,7 @@ def publish_graphs(
         lambda iri, body: put_graph(endpoint, iri, body),
         lambda iri: count_triples(verify, iri),
         say,
+        lambda iri: delete_graph(endpoint, iri),
     )
 
 

@@ -246,6 +246,17 @@ def _attempts(attempt: int) -> str:
 def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: float = 120) -> int:
     """SPARQL 1.1 Graph Store HTTP Protocol PUT: replace a named graph (or the default graph)
     with ``ntriples``; returns the HTTP status. Credentials as for queries."""
+    return _graph_store(store_url, graph_iri, "PUT", ntriples, timeout)
+
+
+def delete_graph(store_url: str, graph_iri: str, timeout: float = 120) -> int:
+    """Graph Store HTTP Protocol DELETE of a named graph; returns the HTTP status."""
+    return _graph_store(store_url, graph_iri, "DELETE", None, timeout)
+
+
+def _graph_store(
+    store_url: str, graph_iri: str | None, method: str, body: bytes | None, timeout: float
+) -> int:
     from urllib.parse import quote
 
     from mscowl.sparql import http
@@ -256,9 +267,8 @@ def put_graph(store_url: str, graph_iri: str | None, ntriples: bytes, timeout: f
     target = (
         store_url + separator + (f"graph={quote(graph_iri, safe='')}" if graph_iri else "default")
     )
-    request = urllib.request.Request(
-        target, data=ntriples, method="PUT", headers={"Content-Type": "application/n-triples"}
-    )
+    headers = {"Content-Type": "application/n-triples"} if body is not None else {}
+    request = urllib.request.Request(target, data=body, method=method, headers=headers)
     where = f"graph store {store_url}"
     try:
         with _authorize(request, timeout, given).open(request, timeout=timeout) as response:
