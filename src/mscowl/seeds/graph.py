@@ -134,7 +134,9 @@ class TermChecker:
 
             self._labels = closure_labels(self.ontology) if self.ontology else {}
         curie = compress(iri) or iri
-        known = self._labels.get(iri, set()) | self.registry.labels(curie)
+        # the ontology's labels first (the workbook's dropdowns come from them); the verified
+        # releases, whose reading takes seconds, only for a term the ontology does not hold
+        known = self._labels.get(iri) or self.registry.labels(curie)
         if not known or label in known:
             return None
         return (
