@@ -45,3 +45,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for (section, engine), counts in sorted(summary.items()):
         shown = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
         terminalreporter.write_line(f"{section:<26} {engine:<8} {shown}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs Java, a server or a browser is slow too: `-m "not slow"` is the inner
+    loop (under a minute), `pytest` alone runs everything."""
+    for item in items:
+        if any(item.get_closest_marker(m) for m in ("java", "servers", "browser")):
+            item.add_marker(pytest.mark.slow)

@@ -96,6 +96,7 @@ def test_xlsx_and_csv_seeds_give_byte_identical_graphs(built: Path, tmp_path: Pa
     assert {r["sheet"] for r in rows} == set(Mapping.load(SEEDS / "mapping.toml").sheets)
 
 
+@pytest.mark.slow
 def test_every_external_iri_passes_the_term_check(built: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(VERIFY_TERMS), str(built)], capture_output=True, text=True, check=False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import ONTOLOGY, ROOT
@@ -13,6 +14,7 @@ from mscowl.sparql.local import open_local_store
 from mscowl.sparql.saved import catalogue
 
 
+@pytest.mark.slow
 def test_chart_data_comes_from_the_queries() -> None:
     store = open_local_store([], ROOT / "seeds", ONTOLOGY)
     data = chart_data(store, catalogue(ROOT / "queries"))
@@ -27,6 +29,7 @@ def test_chart_data_comes_from_the_queries() -> None:
     }
 
 
+@pytest.mark.slow
 def test_report_writes_svg_and_png_reproducibly(tmp_path: Path) -> None:
     args = ["report", "--seeds", str(ROOT / "seeds")]
     first = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "a")])

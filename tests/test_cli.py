@@ -66,6 +66,7 @@ def test_unresolved_import_exits_2(tmp_path: Path) -> None:
     assert code == 2 and "not resolved by the catalog" in err
 
 
+@pytest.mark.slow
 def test_imports_check_reports_up_to_date() -> None:
     code, out, _ = run("imports", "--check", "--ontology-dir", str(ROOT / "ontology"))
     assert code == 0 and "up to date" in out

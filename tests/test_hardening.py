@@ -54,6 +54,7 @@ def test_a_value_that_reads_like_another_slot_stays_a_literal() -> None:
     assert text.count("SERVICE") == text.count('SERVICE SILENT <u> { ?a ?b ?c } #" }')
 
 
+@pytest.mark.servers
 def test_the_injection_probe_reaches_no_listener_locally_or_through_an_endpoint() -> None:
     with recording_server() as (trap, caught), recording_server() as (endpoint, asked):
         phase = INJECTION.format(url=trap)
@@ -72,6 +73,7 @@ def test_the_injection_probe_reaches_no_listener_locally_or_through_an_endpoint(
         assert caught == []
 
 
+@pytest.mark.servers
 def test_service_in_a_query_is_refused_unless_its_header_allows_it(tmp_path: Path) -> None:
     with recording_server() as (trap, caught):
         query = tmp_path / "q.rq"
@@ -85,6 +87,7 @@ def test_service_in_a_query_is_refused_unless_its_header_allows_it(tmp_path: Pat
     assert allowed.text
 
 
+@pytest.mark.servers
 def test_an_update_is_never_sent_twice() -> None:
     with misbehaving_endpoint("500") as (url, server):
         with pytest.raises(EndpointError):
@@ -112,6 +115,7 @@ def test_bad_endpoint_options_are_one_line(args: list[str], expected: str) -> No
     assert expected in one_line_error(code, err)
 
 
+@pytest.mark.servers
 def test_credentials_never_follow_a_redirect_to_another_origin() -> None:
     env = {USER_ENV: "alice", PASSWORD_ENV: "s3cret"}
     with (
@@ -126,6 +130,7 @@ def test_credentials_never_follow_a_redirect_to_another_origin() -> None:
     assert all("Authorization" not in h for _, _, h, _ in stolen)
 
 
+@pytest.mark.servers
 def test_credentials_in_the_url_are_used_and_never_printed() -> None:
     with recording_server() as (endpoint, asked):
         secret = endpoint.replace("http://", "http://bob:hunter2@")
@@ -145,6 +150,7 @@ def test_credentials_in_the_url_are_used_and_never_printed() -> None:
     assert url in one_line_error(code, err)
 
 
+@pytest.mark.servers
 def test_an_answer_that_drips_stops_at_the_timeout() -> None:
     with misbehaving_endpoint("drip") as (url, _):
         started = time.monotonic()
@@ -156,6 +162,7 @@ def test_an_answer_that_drips_stops_at_the_timeout() -> None:
     assert elapsed < 5
 
 
+@pytest.mark.servers
 def test_an_answer_larger_than_the_limit_is_refused() -> None:
     with misbehaving_endpoint("huge") as (url, _):
         args = ["--endpoint", url, "--retries", "0"]
@@ -163,6 +170,7 @@ def test_an_answer_larger_than_the_limit_is_refused() -> None:
     assert "the answer is larger than 1048576 bytes" in one_line_error(code, err)
 
 
+@pytest.mark.servers
 def test_a_big_answer_does_not_fill_the_memory() -> None:
     """Under an address-space limit, a 4 MB answer against a 1 MB cap is refused, not read."""
     script = f"""
@@ -253,6 +261,7 @@ def test_entity_expansion_is_refused_within_a_memory_limit(tmp_path: Path) -> No
     assert "declares a DTD" in result.stderr
 
 
+@pytest.mark.servers
 def test_a_remote_json_ld_context_is_never_fetched(tmp_path: Path) -> None:
     with recording_server() as (context, fetched):
         for where in (context, "file:///dev/zero"):
@@ -475,6 +484,7 @@ def test_a_label_with_line_breaks_cannot_forge_a_ci_annotation(tmp_path: Path) -
 # publish: nothing sent before everything is checked; a failure says what the server holds.
 
 
+@pytest.mark.servers
 def test_publish_of_a_broken_file_sends_nothing(tmp_path: Path) -> None:
     data = tmp_path / "kg.nt"
     data.write_text("<http://example.org/a> <http://example.org/b> .\n")

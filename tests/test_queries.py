@@ -48,6 +48,7 @@ def store() -> LocalStore:
     return open_local_store([], ROOT / "seeds", ONTOLOGY)
 
 
+@pytest.mark.slow
 def test_catalogue_has_every_question_with_its_metadata() -> None:
     assert set(CATALOGUE) == REQUIRED_QUERIES
     for query in CATALOGUE.values():

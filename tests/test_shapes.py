@@ -74,6 +74,7 @@ def reports(shapes: Graph, closure: Graph) -> dict[Path, ValidationReport]:
     return {f: validate_graph(fixture_data(f), shapes, closure) for f in FIXTURES}
 
 
+@pytest.mark.slow
 def test_every_constraint_of_every_shape_fails_in_some_fixture(
     shapes: Graph, reports: dict[Path, ValidationReport]
 ) -> None:

@@ -44,6 +44,7 @@ def test_every_reused_iri_and_label_in_the_ontology_is_verified(
     assert checked > 400
 
 
+@pytest.mark.slow
 def test_verify_terms_finds_no_problem_in_the_ontology_shapes_seeds_and_queries() -> None:
     result = subprocess.run(
         [sys.executable, str(VERIFY_TERMS), "ontology", "shapes", "seeds", "queries"],

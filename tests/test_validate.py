@@ -170,6 +170,7 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
+@pytest.mark.slow
 def test_pre_commit_hook_runs_the_real_command() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "mscowl-validate")
@@ -196,6 +197,7 @@ def test_pre_commit_hook_runs_the_real_command() -> None:
     assert "The recruitment status must be one of" in bad.stdout
 
 
+@pytest.mark.slow
 def test_reusable_github_workflow_runs_the_real_command() -> None:
     workflow = yaml.safe_load(
         (ROOT / ".github" / "workflows" / "mscowl-validate.yml").read_text(encoding="utf-8")

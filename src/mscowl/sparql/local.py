@@ -5,6 +5,7 @@ triples in milliseconds where rdflib takes seconds (bench/README.md has the figu
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,14 +90,34 @@ def store_of(graphs: Iterable[Graph] = (), files: Iterable[Path] = ()) -> LocalS
 def open_local_store(data: list[Path], seeds: Path | Seeds, ontology: Path | None) -> LocalStore:
     """The embedded store: the given RDF files, or else the graph freshly built from ``seeds``;
     plus the ontology with its imports."""
-    from mscowl.ontology.load import load_ontology
-
     for path in data:
         if not path.is_file():
             raise InputError("no such data file", Origin(str(path)))
-    store = store_of([load_ontology(ontology).closure] if ontology else [], data)
+    store = store_of((), data)
+    if ontology is not None:
+        store.load_ntriples(ontology_ntriples(ontology))
     if not data:
         from mscowl.seeds.graph import build_knowledge_graph
 
         store.load_ntriples(build_knowledge_graph(seeds, ontology=ontology).ntriples())
     return store
+
+
+def ontology_ntriples(ontology: Path) -> bytes:
+    """The ontology with its imports as N-Triples, parsed once per process for as long as none
+    of the ontology's files changes (a program that runs many queries parses it once)."""
+    folder = ontology.resolve().parent
+    files = sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix in (".ttl", ".xml", ".owl")
+    )
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _ontology_ntriples(ontology.resolve(), stamp)
+
+
+@lru_cache(maxsize=4)
+def _ontology_ntriples(ontology: Path, stamp: tuple[tuple[str, int, int], ...]) -> bytes:
+    from mscowl.ontology.load import load_ontology
+    from mscowl.rdf.serialize import ntriples
+
+    del stamp  # part of the cache key only
+    return ntriples(load_ontology(ontology).closure)
