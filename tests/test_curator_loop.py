@@ -174,9 +174,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with mscowl installed from a wheel of this checkout; the python to run."""
     root = tmp_path_factory.mktemp("wheel")
     wheels = root / "dist"
+    # built from a copy: setuptools writes build/ and *.egg-info beside the sources it builds
+    source = root / "source"
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, tracked):
+        target = source / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / name).is_symlink():
+            target.symlink_to((ROOT / name).readlink())
+        else:
+            shutil.copy2(ROOT / name, target)
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheels), str(ROOT)],
+         "-w", str(wheels), str(source)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert built.returncode == 0, built.stdout + built.stderr
