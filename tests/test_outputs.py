@@ -84,6 +84,19 @@ def test_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     assert (real / "a").read_bytes() == b"x"
 
 
+def test_a_working_folder_reached_through_a_link_is_fine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: every output was refused when the current folder's own path held a link."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "home").symlink_to(tmp_path / "real")
+    monkeypatch.chdir(tmp_path / "home")
+    write_outputs({"a": b"x"}, Path("build") / "graph", "build")
+    assert (tmp_path / "real" / "build" / "graph" / "a").read_bytes() == b"x"
+    with pytest.raises(InputError, match="current folder"):
+        check_output_folder(Path(), "build")
+
+
 def test_folders_and_files_follow_the_umask(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:

@@ -132,9 +132,13 @@ def check_output_folder(out: Path, command: str, protected: Iterable[Path] = ())
             "folder it points to, or a new one",
             origin,
         )
-    target = Path(os.path.abspath(out))  # noqa: PTH100 - '..' folded, links kept to be seen
-    if target.resolve() != target:
+    # The folders the user named: a link among them is refused; links above them (a home
+    # folder on another mount) are where the user works, and are resolved.
+    named = [out, *out.parents] if not out.is_absolute() else [out.parent]
+    if any(str(part) not in (".", "") and part.is_symlink() for part in named):
         raise InputError("lies behind a symbolic link; expected a folder on a real path", origin)
+    full = Path(os.path.abspath(out))  # noqa: PTH100 - '..' folded, the links kept
+    target = full.parent.resolve() / full.name
     here = Path.cwd().resolve()
     if target == here or target in here.parents:
         raise InputError(
