@@ -338,3 +338,45 @@ def test_workbook_round_trip_keeps_every_row_and_cell_that_is_not_a_term(tmp_pat
             {k: v for k, v in r.cells.items() if k not in terms} for r in again[name].rows
         ] == plain
         assert [r.number for r in again[name].rows] == [r.number for r in table.rows]
+
+
+def test_own_properties_are_used_as_their_domain_and_range_say(kg: Graph) -> None:
+    """Every use of an own property in the built graph fits its declared domain and range:
+    the subject (and, for a class range, the object) has a type under it in the ontology."""
+    from rdflib import OWL, RDF, RDFS, XSD, Literal
+
+    from mscowl.ontology.load import load_ontology
+
+    closure = load_ontology(ROOT / "ontology" / "msc-cancer.ttl").closure
+
+    def members(cls: URIRef) -> set[URIRef]:
+        """cls and its subclasses; a union class expression counts each of its members."""
+        union = closure.value(cls, OWL.unionOf)
+        if union is not None:
+            return set().union(*(members(m) for m in closure.items(union)))  # type: ignore[arg-type]
+        return set(closure.transitive_subjects(RDFS.subClassOf, cls))  # type: ignore[arg-type]
+
+    def fits(node: object, cls: URIRef) -> bool:
+        allowed = members(cls)
+        types = {*kg.objects(node, RDF.type), *closure.objects(node, RDF.type)}  # type: ignore[arg-type]
+        return any(t in allowed for t in types)
+
+    checked, misuses = 0, []
+    own = expand("MSCO:")
+    for prop in set(closure.subjects(RDFS.domain, None)) | set(closure.subjects(RDFS.range, None)):
+        if not str(prop).startswith(own):
+            continue
+        domain, range_ = closure.value(prop, RDFS.domain), closure.value(prop, RDFS.range)
+        for s, o in kg.subject_objects(prop):  # type: ignore[arg-type]
+            checked += 1
+            if domain is not None and not fits(s, domain):  # type: ignore[arg-type]
+                misuses.append(f"{s} {prop} (domain {domain})")
+            if range_ is None:
+                continue
+            if isinstance(o, Literal):
+                if o.datatype != range_ and not (range_ == XSD.string and o.datatype is None):
+                    misuses.append(f"{s} {prop} {o!r} (range {range_})")
+            elif not fits(o, range_) and o not in members(range_):  # type: ignore[arg-type]
+                misuses.append(f"{s} {prop} {o} (range {range_})")
+    assert checked > 500
+    assert misuses == []

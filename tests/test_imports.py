@@ -74,7 +74,7 @@ def test_mondo_terms_bring_their_ancestor_closure(tmp_path: Path, registry: Term
     mondo = plan.modules["mondo"]
     assert "MONDO:0004992" in mondo  # ovarian cancer -> ... -> cancer
     assert "MONDO:0000001" in mondo
-    assert mondo["MONDO:0008170"][1]  # has its direct parents
+    assert mondo["MONDO:0008170"].parents  # has its direct parents
 
 
 def test_catalog_maps_module_iris_to_files() -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from mscowl.ontology.load import LoadedOntology
 from mscowl.ontology.reasoning import run_hermit
+from mscowl.ontology.registry import TermRegistry
 from mscowl.rdf.namespaces import MSCO, expand
 
 pytestmark = pytest.mark.java
@@ -65,3 +66,86 @@ def test_trial_of_two_kinds_is_inconsistent(ontology: LoadedOntology) -> None:
         (trial, RDF.type, MSCO["0000813"]),
     )
     assert not run_hermit(graph).consistent
+
+
+def merged_with_upstream(ontology: LoadedOntology) -> Graph:
+    """The import closure merged with the upstream ancestor closure of every UBERON term in it.
+
+    The shipped UBERON release lists each term's ancestors through is_a and part_of together,
+    so each ancestor A of X is added as ``X SubClassOf (A or part_of some A)``: true upstream
+    whichever the edge is, and with part_of transitive it has the consequences either edge has
+    for a class defined as "MSC and part_of some X".
+    """
+    registry = TermRegistry()
+    graph = with_triples(ontology)
+    part_of = URIRef(expand("BFO:0000050"))
+    graph.add((part_of, RDF.type, OWL.TransitiveProperty))
+    uberon = sorted(
+        s
+        for s in set(ontology.closure.subjects(RDF.type, OWL.Class))
+        if str(s).startswith(expand("UBERON:"))
+    )
+    for term in uberon:
+        record = registry.lookup("UBERON:" + str(term).rsplit("_", 1)[1])
+        assert record is not None, term
+        for ancestor in sorted(record.ancestors):
+            upper = URIRef(expand(ancestor))
+            restriction, union, first, rest = BNode(), BNode(), BNode(), BNode()
+            graph.add((upper, RDF.type, OWL.Class))
+            graph.add((restriction, RDF.type, OWL.Restriction))
+            graph.add((restriction, OWL.onProperty, part_of))
+            graph.add((restriction, OWL.someValuesFrom, upper))
+            graph.add((union, RDF.type, OWL.Class))
+            graph.add((union, OWL.unionOf, first))
+            graph.add((first, RDF.first, upper))
+            graph.add((first, RDF.rest, rest))
+            graph.add((rest, RDF.first, restriction))
+            graph.add((rest, RDF.rest, RDF.nil))
+            graph.add((term, RDFS.subClassOf, union))
+    return graph
+
+
+def own_subsumptions(graph: Graph) -> set[tuple[str, str]]:
+    """Own class under own class, as HermiT infers it beyond what is asserted."""
+    result = run_hermit(graph)
+    assert result.consistent, result.message
+    assert result.unsatisfiable == []
+    return {
+        (sub, sup)
+        for sub, sup in result.inferred_subclasses
+        if sub.startswith(str(MSCO)) and sup.startswith(str(MSCO))
+    }
+
+
+def test_own_classes_are_safe_under_the_upstream_hierarchy(ontology: LoadedOntology) -> None:
+    """Merged with what UBERON says above the terms they use, no own class falls under another
+    own class that its own definitions did not already put it under."""
+    alone = own_subsumptions(with_triples(ontology))
+    merged = own_subsumptions(merged_with_upstream(ontology))
+    assert merged - alone == set()
+
+
+def test_peripheral_blood_msc_by_part_of_blood_would_capture_cord_blood_msc(
+    ontology: LoadedOntology,
+) -> None:
+    """Regression: MSCO:0000109 was defined as 'MSC and part_of some blood'; with UBERON's
+    'umbilical cord blood is_a blood', cord blood MSCs were classified as peripheral blood
+    MSCs. The merged check above finds exactly that when the old definition is put back."""
+    pb_msc = MSCO["0000109"]
+    definition, members, rest = BNode(), BNode(), BNode()
+    restriction = BNode()
+    graph = merged_with_upstream(ontology)
+    for triple in [
+        (restriction, RDF.type, OWL.Restriction),
+        (restriction, OWL.onProperty, URIRef(expand("BFO:0000050"))),
+        (restriction, OWL.someValuesFrom, URIRef(expand("UBERON:0000178"))),
+        (definition, RDF.type, OWL.Class),
+        (definition, OWL.intersectionOf, members),
+        (members, RDF.first, URIRef(expand("CL:0000134"))),
+        (members, RDF.rest, rest),
+        (rest, RDF.first, restriction),
+        (rest, RDF.rest, RDF.nil),
+        (pb_msc, OWL.equivalentClass, definition),
+    ]:
+        graph.add(triple)  # type: ignore[arg-type]
+    assert (str(MSCO["0000103"]), str(pb_msc)) in own_subsumptions(graph)

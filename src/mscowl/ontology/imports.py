@@ -8,36 +8,56 @@ deprecated or with a parent that is not an ancestor upstream, and writes one Tur
 source (``cl_import.ttl``, ``uberon_import.ttl``, ...) plus ``catalog-v001.xml``, so that Protégé
 and the OWL API resolve every ``owl:imports`` offline.
 
-Every term in a module carries its label and definition exactly as upstream, its parent, the
+Every term in a module carries its label and definition exactly as upstream, its parents, the
 ontology it was imported from (IAO:0000412) and the release it was read from (dcterms:source).
-MONDO terms bring their whole ancestor closure, so disease queries can walk subtypes.
+Imports keep the upstream hierarchy between the imported terms, as ROBOT's BOT extracts do:
+
+* CL and MONDO terms bring their whole ancestor closure from the shipped releases (within CL
+  the release's ancestors are its is_a closure; CL asserts part_of between two cell types once,
+  CL:0002453 to CL:0000125, not among these terms);
+* UBERON terms bring the is_a and part_of edges of ``imports/upstream-edges.tsv``, read from
+  UBERON's own files, because the shipped release mixes is_a and part_of in one ancestor list;
+* other terms (GO, NCIt, OBI ...) keep the parent that ``terms.tsv`` gives, checked against the
+  upstream ancestors where a release ships them.
+
+UniProtKB entries are labelled with their HGNC gene symbol (``imports/gene-names.tsv``), not
+with the UniProtKB entry name (5NTD_HUMAN), which is an identifier rather than a name.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from mscowl.errors import CheckFailedError, InputError, Origin
 from mscowl.ontology.registry import TermRegistry, VerifiedTerm
 from mscowl.rdf.namespaces import (
+    COMPONENTS_BASE,
     DCTERMS,
     DEFINITION,
     IMPORTED_FROM,
     IMPORTS_BASE,
     OBO,
+    OBOINOWL,
     PREFIXES,
     expand,
 )
 from mscowl.rdf.serialize import write_turtle
 
 #: Prefixes whose releases give a whole is_a closure that the import should carry.
-CLOSURE_PREFIXES = frozenset({"MONDO"})
+CLOSURE_PREFIXES = frozenset({"CL", "MONDO"})
+
+#: Upstream edges for the sources whose shipped release does not tell is_a from part_of.
+EDGES_NAME = "upstream-edges.tsv"
+#: HGNC gene symbols and names of the UniProtKB entries.
+GENE_NAMES_NAME = "gene-names.tsv"
+PART_OF = "BFO:0000050"
 
 #: Ontology IRI of each source, for IAO:0000412 "imported from".
 SOURCE_ONTOLOGY: dict[str, str] = {
@@ -58,6 +78,27 @@ SOURCE_ONTOLOGY: dict[str, str] = {
 
 CATALOG_NAME = "catalog-v001.xml"
 
+#: What a module's header says about the hierarchy it holds, where that has a limit.
+MODULE_NOTES: dict[str, str] = {
+    "cl": (
+        "Superclasses: the is_a ancestors of each term in the shipped CL release, up to CL:0000000."
+    ),
+    "mondo": "Superclasses: the is_a ancestors of each term in the shipped MONDO release.",
+    "uberon": (
+        "Superclasses and part_of wholes: the edges of imports/upstream-edges.tsv, read from "
+        "UBERON's efo-slim; a chain stops where that file has no further edge, and a term with "
+        "no is_a edge there shows under UBERON:0001062 (true upstream, but not its direct parent)."
+    ),
+    "go": (
+        "Superclasses: the parent terms.tsv gives, which is an ancestor upstream but not always "
+        "the direct parent; no GO release is shipped offline to read the full chain from."
+    ),
+    "uniprot": (
+        "Labels: the HGNC gene symbol of each entry (imports/gene-names.tsv); the UniProtKB "
+        "entry name (such as 5NTD_HUMAN) is an identifier, not a label."
+    ),
+}
+
 
 @dataclass
 class TermRequest:
@@ -70,12 +111,72 @@ class TermRequest:
 
 
 @dataclass
-class ImportPlan:
-    """What will be written: terms per module, each with its verified record and parents."""
+class PlannedTerm:
+    """One term of a module: its verified record, the parents it shows under, the wholes it is
+    part of upstream and, for object properties, the characteristics carried along."""
 
-    modules: dict[str, dict[str, tuple[VerifiedTerm, list[str], list[str]]]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )
+    term: VerifiedTerm
+    parents: list[str]
+    characteristics: list[str] = field(default_factory=list)
+    part_of: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    """What will be written: terms per module."""
+
+    modules: dict[str, dict[str, PlannedTerm]] = field(default_factory=lambda: defaultdict(dict))
+
+
+@dataclass(frozen=True)
+class GeneName:
+    """The HGNC approved symbol and name of a UniProtKB entry's gene."""
+
+    hgnc: str
+    symbol: str
+    name: str
+
+
+def _read_tsv(path: Path, header: list[str]) -> list[tuple[int, list[str]]]:
+    """Rows of a small TSV with ``#`` comments, each with its line number; the header is checked."""
+    if not path.is_file():
+        raise InputError(f"{path.name} not found", Origin(str(path)))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = [(n, line) for n, line in enumerate(lines, start=1) if not line.startswith("#")]
+    if not body or body[0][1].split("\t") != header:
+        raise InputError(f"header must be {chr(9).join(header)!r}", Origin(str(path)))
+    rows = []
+    for n, line in body[1:]:
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            raise InputError(
+                f"expected {len(header)} tab-separated cells, found {len(cells)}",
+                Origin(str(path), row=n),
+            )
+        rows.append((n, cells))
+    return rows
+
+
+def read_upstream_edges(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """child CURIE → [(relation, parent CURIE)], relation ``is_a`` or ``part_of``."""
+    edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for n, (child, relation, parent) in _read_tsv(path, ["child", "relation", "parent"]):
+        if relation not in ("is_a", "part_of"):
+            raise InputError(
+                f"relation is {relation!r}, expected is_a or part_of", Origin(str(path), row=n)
+            )
+        edges[child].append((relation, parent))
+    return edges
+
+
+def read_gene_names(path: Path) -> dict[str, GeneName]:
+    """UniProtKB CURIE → its gene's HGNC symbol and name."""
+    return {
+        uniprot: GeneName(hgnc, symbol, name)
+        for _, (uniprot, hgnc, symbol, name) in _read_tsv(
+            path, ["uniprot", "hgnc", "symbol", "name"]
+        )
+    }
 
 
 def module_iri(name: str) -> str:
@@ -122,11 +223,18 @@ def module_name(term: VerifiedTerm) -> str:
     return "uniprot" if prefix == "UniProtKB" else prefix.lower()
 
 
-def plan_imports(requests: list[TermRequest], registry: TermRegistry) -> ImportPlan:
+def plan_imports(
+    requests: list[TermRequest],
+    registry: TermRegistry,
+    edges: dict[str, list[tuple[str, str]]] | None = None,
+    gene_names: dict[str, GeneName] | None = None,
+) -> ImportPlan:
     """Check every request against the verified sources and decide what each module holds.
 
     All problems are collected and raised together as one :class:`CheckFailedError`.
     """
+    edges = edges or {}
+    gene_names = gene_names if gene_names is not None else {}
     problems: list[str] = []
     listed = {r.curie for r in requests}
     plan = ImportPlan()
@@ -143,7 +251,17 @@ def plan_imports(requests: list[TermRequest], registry: TermRegistry) -> ImportP
         if term.deprecated:
             problems.append(f"{request.origin}: {request.curie} is deprecated upstream")
             continue
+        prefix = request.curie.split(":")[0]
+        if prefix == "UniProtKB":
+            gene = gene_names.get(request.curie)
+            if gene is None:
+                problems.append(
+                    f"{request.origin}: {request.curie} has no row in {GENE_NAMES_NAME}"
+                )
+            else:
+                term = _named_by_gene(term, gene)
         parents: list[str] = []
+        same_source_closure = prefix in CLOSURE_PREFIXES or request.curie in edges
         if request.parent:
             if request.parent not in listed:
                 problems.append(
@@ -155,8 +273,15 @@ def plan_imports(requests: list[TermRequest], registry: TermRegistry) -> ImportP
                     f"{request.origin}: {request.parent} is not an ancestor of "
                     f"{request.curie} in {term.source}"
                 )
-            parents.append(request.parent)
-        prefix = request.curie.split(":")[0]
+            if not (same_source and same_source_closure):
+                parents.append(request.parent)
+        part_of: list[str] = []
+        if request.curie in edges:
+            upstream_parents, part_of = _edge_parents(request.curie, edges, term, problems)
+            parents.extend(upstream_parents)
+            if not upstream_parents and request.parent:
+                parents.append(request.parent)
+            _add_edge_ancestors(request.curie, edges, registry, plan, listed, problems)
         if prefix in CLOSURE_PREFIXES:
             parents.extend(_closure_parents(term))
             for ancestor in term.ancestors:
@@ -166,15 +291,11 @@ def plan_imports(requests: list[TermRequest], registry: TermRegistry) -> ImportP
                         f"{request.origin}: ancestor {ancestor} of {term.curie} unusable"
                     )
                     continue
-                plan.modules[module_name(upstream)][ancestor] = (
-                    upstream,
-                    _closure_parents(upstream),
-                    [],
-                )
-        plan.modules[module_name(term)][request.curie] = (
-            term,
-            sorted(set(parents)),
-            request.characteristics,
+                planned = plan.modules[module_name(upstream)]
+                if ancestor not in listed:
+                    planned[ancestor] = PlannedTerm(upstream, _closure_parents(upstream))
+        plan.modules[module_name(term)][request.curie] = PlannedTerm(
+            term, sorted(set(parents)), request.characteristics, sorted(set(part_of))
         )
         for item in request.characteristics:
             if item != "transitive" and not item.startswith(("inverse=", "sub=")):
@@ -188,21 +309,93 @@ def _closure_parents(term: VerifiedTerm) -> list[str]:
     return sorted(a for a, distance in term.ancestors.items() if distance == 1)
 
 
-def module_graph(name: str, terms: dict[str, tuple[VerifiedTerm, list[str], list[str]]]) -> Graph:
+def _named_by_gene(term: VerifiedTerm, gene: GeneName) -> VerifiedTerm:
+    """A UniProtKB record relabelled with its gene symbol; the gene name becomes a synonym."""
+    return VerifiedTerm(
+        curie=term.curie,
+        label=gene.symbol,
+        source=f"{term.source}; gene symbol and name from HGNC ({gene.hgnc})",
+        kind=term.kind,
+        definition=term.definition,
+        synonyms=(gene.name,),
+        deprecated=term.deprecated,
+    )
+
+
+def _edge_parents(
+    curie: str,
+    edges: dict[str, list[tuple[str, str]]],
+    term: VerifiedTerm,
+    problems: list[str],
+) -> tuple[list[str], list[str]]:
+    """(is_a parents, part_of wholes) of a term from the upstream edges, each of which must be
+    among the term's ancestors in the shipped release too."""
+    is_a: list[str] = []
+    part_of: list[str] = []
+    for relation, parent in edges.get(curie, []):
+        if term.ancestors and parent not in term.ancestors:
+            problems.append(
+                f"{EDGES_NAME}: {parent} is not an ancestor of {curie} in {term.source}"
+            )
+            continue
+        (is_a if relation == "is_a" else part_of).append(parent)
+    return is_a, part_of
+
+
+def _add_edge_ancestors(
+    curie: str,
+    edges: dict[str, list[tuple[str, str]]],
+    registry: TermRegistry,
+    plan: ImportPlan,
+    listed: set[str],
+    problems: list[str],
+) -> None:
+    """Bring in every term reachable from ``curie`` through the upstream edges, with its edges;
+    one without an is_a edge shows under the root of its source (the first listed term without
+    a parent, such as UBERON:0001062 "anatomical entity")."""
+    todo = [parent for _, parent in edges.get(curie, [])]
+    while todo:
+        ancestor = todo.pop()
+        if ancestor in listed:
+            continue
+        upstream = registry.lookup(ancestor)
+        if upstream is None or upstream.deprecated:
+            problems.append(f"{EDGES_NAME}: ancestor {ancestor} of {curie} unusable")
+            continue
+        planned = plan.modules[module_name(upstream)]
+        if ancestor in planned:
+            continue
+        is_a, part_of = _edge_parents(ancestor, edges, upstream, problems)
+        root = ROOTS.get(ancestor.split(":", 1)[0])
+        planned[ancestor] = PlannedTerm(
+            upstream, is_a or ([root] if root else []), part_of=sorted(part_of)
+        )
+        todo.extend(parent for _, parent in edges.get(ancestor, []))
+
+
+#: The root that a term brought in through the upstream edges shows under when no is_a edge
+#: of it is known.
+ROOTS: dict[str, str] = {"UBERON": "UBERON:0001062"}
+
+
+def module_graph(name: str, terms: dict[str, PlannedTerm]) -> Graph:
     """The RDF of one import module."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     ontology = URIRef(module_iri(name))
     graph.add((ontology, RDF.type, OWL.Ontology))
-    sources = sorted({t.source for t, _, _ in terms.values()})
+    sources = sorted({planned.term.source for planned in terms.values()})
     graph.add(
         (
             ontology,
             RDFS.comment,
             Literal(
-                "Generated by `mscowl imports` from ontology/imports/terms.tsv; do not edit. "
-                "Each term carries its upstream label and definition (MIREOT)."
+                (
+                    "Generated by `mscowl imports` from ontology/imports/terms.tsv; do not edit. "
+                    "Each term carries its upstream label and definition and the upstream "
+                    "hierarchy between the imported terms. " + MODULE_NOTES.get(name, "")
+                ).strip()
             ),
         )
     )
@@ -210,7 +403,8 @@ def module_graph(name: str, terms: dict[str, tuple[VerifiedTerm, list[str], list
         graph.add((ontology, DCTERMS.source, Literal(source)))
     for prop in (DEFINITION, IMPORTED_FROM, DCTERMS.source):
         graph.add((prop, RDF.type, OWL.AnnotationProperty))
-    for curie, (term, parents, characteristics) in terms.items():
+    for curie, planned in terms.items():
+        term, parents, characteristics = planned.term, planned.parents, planned.characteristics
         subject = URIRef(expand(curie))
         kind = {
             "class": OWL.Class,
@@ -221,6 +415,9 @@ def module_graph(name: str, terms: dict[str, tuple[VerifiedTerm, list[str], list
         graph.add((subject, RDFS.label, Literal(term.label)))
         if term.definition:
             graph.add((subject, DEFINITION, Literal(term.definition)))
+        for synonym in term.synonyms if curie.startswith("UniProtKB:") else ():
+            graph.add((subject, OBOINOWL.hasExactSynonym, Literal(synonym)))
+            graph.add((OBOINOWL.hasExactSynonym, RDF.type, OWL.AnnotationProperty))
         graph.add((subject, DCTERMS.source, Literal(term.source)))
         prefix = curie.split(":", 1)[0]
         if prefix in SOURCE_ONTOLOGY:
@@ -230,6 +427,15 @@ def module_graph(name: str, terms: dict[str, tuple[VerifiedTerm, list[str], list
             graph.add((subject, link, URIRef(expand(parent))))
             if parent not in terms:  # declared here too, so the module is OWL 2 DL on its own
                 graph.add((URIRef(expand(parent)), RDF.type, kind))
+        for whole in planned.part_of:
+            restriction = BNode(f"partof{curie.replace(':', '')}{whole.replace(':', '')}")
+            graph.add((subject, RDFS.subClassOf, restriction))
+            graph.add((restriction, RDF.type, OWL.Restriction))
+            graph.add((restriction, OWL.onProperty, URIRef(expand(PART_OF))))
+            graph.add((restriction, OWL.someValuesFrom, URIRef(expand(whole))))
+            graph.add((URIRef(expand(PART_OF)), RDF.type, OWL.ObjectProperty))
+            if whole not in terms:
+                graph.add((URIRef(expand(whole)), RDF.type, OWL.Class))
         for item in characteristics:
             if item == "transitive":
                 graph.add((subject, RDF.type, OWL.TransitiveProperty))
@@ -240,12 +446,27 @@ def module_graph(name: str, terms: dict[str, tuple[VerifiedTerm, list[str], list
     return graph
 
 
-def catalog_xml(module_names: list[str]) -> str:
+def components(ontology_dir: Path) -> list[str]:
+    """Names of the hand-edited components (``components/NAME.ttl``) the ontology imports."""
+    folder = ontology_dir / "components"
+    return sorted(p.stem for p in folder.glob("*.ttl")) if folder.is_dir() else []
+
+
+def component_iri(name: str) -> str:
+    return f"{COMPONENTS_BASE}{name}.owl"
+
+
+def catalog_xml(module_names: list[str], component_names: Sequence[str] = ()) -> str:
     """An OASIS XML catalog (the format Protégé reads) mapping each module IRI to its file."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
         '<catalog prefer="public" xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">',
     ]
+    for name in sorted(component_names):
+        lines.append(
+            f"    <uri name={quoteattr(component_iri(name))} "
+            f"uri={quoteattr(f'components/{name}.ttl')}/>"
+        )
     for name in sorted(module_names):
         lines.append(
             f"    <uri name={quoteattr(module_iri(name))} "
@@ -257,13 +478,19 @@ def catalog_xml(module_names: list[str]) -> str:
 
 def render_imports(ontology_dir: Path, registry: TermRegistry) -> dict[Path, str]:
     """The text of every import module and of the catalog, keyed by the file it belongs in."""
-    plan = plan_imports(read_term_list(ontology_dir / "imports" / "terms.tsv"), registry)
+    imports = ontology_dir / "imports"
+    plan = plan_imports(
+        read_term_list(imports / "terms.tsv"),
+        registry,
+        read_upstream_edges(imports / EDGES_NAME) if (imports / EDGES_NAME).exists() else {},
+        read_gene_names(imports / GENE_NAMES_NAME) if (imports / GENE_NAMES_NAME).exists() else {},
+    )
     outputs: dict[Path, str] = {}
     for name, terms in sorted(plan.modules.items()):
         outputs[ontology_dir / "imports" / f"{name}_import.ttl"] = write_turtle(
             module_graph(name, terms)
         )
-    outputs[ontology_dir / CATALOG_NAME] = catalog_xml(list(plan.modules))
+    outputs[ontology_dir / CATALOG_NAME] = catalog_xml(list(plan.modules), components(ontology_dir))
     return outputs
 
 

@@ -39,6 +39,8 @@ MSCO_NS: Final = BASE + "MSCO_"
 ONTOLOGY_IRI: Final = BASE + "msc-cancer.owl"
 #: Where import modules live, relative to :data:`BASE`.
 IMPORTS_BASE: Final = BASE + "imports/"
+#: Where the hand-edited components (annotations on reused terms) live.
+COMPONENTS_BASE: Final = BASE + "components/"
 #: Own-term identifiers: the prefix, an underscore and seven digits.
 OWN_ID_PATTERN: Final = r"^https://w3id\.org/mscowl/MSCO_[0-9]{7}$"
 
