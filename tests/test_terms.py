@@ -11,7 +11,7 @@ import pytest
 from rdflib import RDFS, URIRef
 
 from conftest import FIXTURES, ROOT, VERIFY_TERMS
-from mscowl.ontology.imports import read_gene_names
+from mscowl.ontology.imports import relabelled
 from mscowl.ontology.load import LoadedOntology
 from mscowl.ontology.qc import VERIFIED_PREFIXES
 from mscowl.ontology.registry import TermRegistry, _cxg_index, cxg_package_version
@@ -32,9 +32,7 @@ def test_every_reused_iri_and_label_in_the_ontology_is_verified(
 ) -> None:
     closure = ontology.closure
     iris = {t for triple in closure for t in triple if isinstance(t, URIRef)}
-    # UniProtKB entries are labelled with their HGNC gene symbol (ontology/imports/gene-names.tsv)
-    names = read_gene_names(ROOT / "ontology" / "imports" / "gene-names.tsv")
-    genes = {curie: {gene.symbol} for curie, gene in names.items()}
+    genes = relabelled(ROOT / "ontology")  # UniProtKB entries show their gene symbol
     checked = 0
     for iri in iris:
         curie = compress(str(iri))

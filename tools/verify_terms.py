@@ -14,10 +14,9 @@ It reads files as text (Turtle, N-Triples, RDF/XML, SPARQL, CSV); it runs nothin
 
 Copied from the project's shared tools (shared/tools/verify_terms.py, sha256
 e0fb9e6059284ddd931ce0aa0273ee580ce51b16e268d8babb066eda2523445c, 2026-12-02) so that the
-repository carries the check its tests run; the two changes: the reference table is the copy
+repository carries the check its tests run; the one change: the reference table is the copy
 shipped inside the package (src/mscowl/resources/reference-terms.tsv, the same bytes as
-shared/reference/terms.tsv), and the terms the project verified since, each with the file and
-commit it was read from (src/mscowl/resources/verified-additions.tsv), count as verified too.
+shared/reference/terms.tsv).
 """
 from __future__ import annotations
 
@@ -30,7 +29,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE.parent / "src" / "mscowl" / "resources" / "reference-terms.tsv"
-ADDITIONS = HERE.parent / "src" / "mscowl" / "resources" / "verified-additions.tsv"
 OBO = "http://purl.obolibrary.org/obo/"
 PREFIXES = ("CL", "UBERON", "NCIT", "GO", "RO", "BFO", "IAO", "OBI", "ECO", "MONDO", "CHEBI",
             "PR", "NCBITaxon", "PATO", "EFO", "OMO", "SO", "HP", "DOID", "CLO", "OGMS", "UO")
@@ -45,11 +43,10 @@ TEXT_SUFFIXES = {".ttl", ".nt", ".owl", ".rdf", ".xml", ".jsonld", ".json", ".rq
 
 def load_reference() -> dict[str, str]:
     labels: dict[str, str] = {}
-    for table in (REFERENCE, ADDITIONS):
-        if table.exists():
-            with table.open(newline="", encoding="utf-8") as fh:
-                for row in csv.DictReader(fh, delimiter="\t"):
-                    labels[row["curie"].strip()] = row["label"].strip()
+    if REFERENCE.exists():
+        with REFERENCE.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                labels[row["curie"].strip()] = row["label"].strip()
     return labels
 
 

@@ -132,7 +132,6 @@ class ImportPlan:
 class GeneName:
     """The HGNC approved symbol and name of a UniProtKB entry's gene."""
 
-    hgnc: str
     symbol: str
     name: str
 
@@ -172,11 +171,18 @@ def read_upstream_edges(path: Path) -> dict[str, list[tuple[str, str]]]:
 def read_gene_names(path: Path) -> dict[str, GeneName]:
     """UniProtKB CURIE → its gene's HGNC symbol and name."""
     return {
-        uniprot: GeneName(hgnc, symbol, name)
-        for _, (uniprot, hgnc, symbol, name) in _read_tsv(
-            path, ["uniprot", "hgnc", "symbol", "name"]
-        )
+        uniprot: GeneName(symbol, name)
+        for _, (uniprot, symbol, name) in _read_tsv(path, ["uniprot", "symbol", "name"])
     }
+
+
+def relabelled(ontology_dir: Path) -> dict[str, set[str]]:
+    """CURIE → the label its import module shows instead of the upstream one: the HGNC gene
+    symbol of each UniProtKB entry. Checks of labels against upstream accept these."""
+    path = ontology_dir / "imports" / GENE_NAMES_NAME
+    if not path.is_file():
+        return {}
+    return {curie: {gene.symbol} for curie, gene in read_gene_names(path).items()}
 
 
 def module_iri(name: str) -> str:
@@ -314,7 +320,10 @@ def _named_by_gene(term: VerifiedTerm, gene: GeneName) -> VerifiedTerm:
     return VerifiedTerm(
         curie=term.curie,
         label=gene.symbol,
-        source=f"{term.source}; gene symbol and name from HGNC ({gene.hgnc})",
+        source=(
+            f"{term.source}; label and synonym: HGNC approved symbol and name "
+            f"(imports/{GENE_NAMES_NAME})"
+        ),
         kind=term.kind,
         definition=term.definition,
         synonyms=(gene.name,),
@@ -351,8 +360,7 @@ def _add_edge_ancestors(
     problems: list[str],
 ) -> None:
     """Bring in every term reachable from ``curie`` through the upstream edges, with its edges;
-    one without an is_a edge shows under the root of its source (the first listed term without
-    a parent, such as UBERON:0001062 "anatomical entity")."""
+    one without an is_a edge shows under the root of its source (:data:`ROOTS`)."""
     todo = [parent for _, parent in edges.get(curie, [])]
     while todo:
         ancestor = todo.pop()
@@ -507,7 +515,16 @@ def generate_imports(ontology_dir: Path, registry: TermRegistry) -> list[Path]:
     return sorted(outputs)
 
 
-__all__ = ["generate_imports", "plan_imports", "read_term_list", "render_imports"]
+__all__ = [
+    "generate_imports",
+    "plan_imports",
+    "read_gene_names",
+    "read_term_list",
+    "read_upstream_edges",
+    "relabelled",
+    "render_imports",
+    "stale_modules",
+]
 
 
 def stale_modules(ontology_dir: Path, registry: TermRegistry) -> list[Path]:

@@ -21,7 +21,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from mscowl.errors import ToolMissingError
-from mscowl.ontology.imports import GENE_NAMES_NAME, read_gene_names
+from mscowl.ontology.imports import relabelled
 from mscowl.ontology.load import LoadedOntology, load_ontology
 from mscowl.ontology.registry import TermRegistry
 from mscowl.rdf.namespaces import (
@@ -172,13 +172,7 @@ def check_reused_terms(ontology: LoadedOntology, registry: TermRegistry) -> list
     findings = []
     closure = ontology.closure
     iris = {t for triple in closure for t in triple if isinstance(t, URIRef)}
-    # a UniProtKB entry is labelled with its HGNC gene symbol, read with its source
-    names = ontology.path.parent / "imports" / GENE_NAMES_NAME
-    genes = (
-        {curie: {gene.symbol} for curie, gene in read_gene_names(names).items()}
-        if names.is_file()
-        else {}
-    )
+    genes = relabelled(ontology.path.parent)  # UniProtKB entries show their gene symbol
     for iri in sorted(iris):
         curie = compress(str(iri))
         if curie is None or curie.split(":", 1)[0] not in VERIFIED_PREFIXES:

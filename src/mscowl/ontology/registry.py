@@ -6,8 +6,7 @@ Two sources count as verified:
    (CL, UBERON, MONDO, ChEBI, NCBITaxon, PATO, EFO and UniProt: label, definition, ancestors,
    deprecated flag), and
 2. the project's reference table of verified terms (``reference-terms.tsv``, a copy of
-   ``shared/reference/terms.tsv`` with the page or release each row was read from), and the
-   terms the project verified since (``verified-additions.tsv``, same columns).
+   ``shared/reference/terms.tsv`` with the page or release each row was read from).
 
 :class:`TermRegistry` answers "does this IRI exist upstream, and with which label?" from both,
 without network access. Nothing here guesses: a term found in neither source is unverified.
@@ -66,13 +65,6 @@ def default_reference_path() -> Path:
     if env:
         return Path(env)
     return Path(str(resources.files("mscowl") / "resources" / "reference-terms.tsv"))
-
-
-def additions_path() -> Path:
-    """Terms the project verified itself (same columns as the reference table, each row naming
-    the file and commit it was read from), kept apart so the reference copy stays byte-identical
-    to its source."""
-    return Path(str(resources.files("mscowl") / "resources" / "verified-additions.tsv"))
 
 
 @cache
@@ -175,8 +167,6 @@ class TermRegistry:
     def __init__(self, reference: Path | None = None) -> None:
         self.reference_path = reference or default_reference_path()
         self._reference = self._read_reference(self.reference_path)
-        if reference is None:  # the package's own verifications, beside the shared table
-            self._reference.update(self._read_reference(additions_path()))
 
     @staticmethod
     def _read_reference(path: Path) -> dict[str, VerifiedTerm]:
