@@ -73,6 +73,32 @@ def test_golden_results(store: LocalStore, query: SavedQuery, params: dict[str, 
     assert table.rows, "an example with an empty answer proves nothing"
 
 
+@pytest.mark.parametrize(
+    ("query", "params"), EXAMPLES, ids=[example_name(q, e) for q, e in EXAMPLES]
+)
+def test_every_iri_column_has_a_readable_label_beside_it(
+    store: LocalStore, query: SavedQuery, params: dict[str, str]
+) -> None:
+    """An answer a person reads: each IRI column X has a column X_label, filled wherever X is,
+    and no label is a UniProt mnemonic (a protein is named by its gene symbol or CD name)."""
+    table = store.select(query.bind(params))
+    columns = table.columns
+    for i, column in enumerate(columns):
+        if not any(isinstance(row[i], URIRef) for row in table.rows):
+            continue
+        assert f"{column}_label" in columns, f"{query.name}: {column} has no {column}_label"
+        j = columns.index(f"{column}_label")
+        unlabelled = [row[i] for row in table.rows if row[i] is not None and row[j] is None]
+        assert not unlabelled, f"{query.name}: {column} without a label: {unlabelled[:3]}"
+    mnemonics = [
+        str(cell)
+        for row in table.rows
+        for cell in row
+        if isinstance(cell, Literal) and re.fullmatch(r"[A-Z0-9]{2,5}_HUMAN", str(cell))
+    ]
+    assert not mnemonics, f"{query.name}: UniProt mnemonics {mnemonics[:3]}"
+
+
 def test_no_stale_golden_files() -> None:
     names = {f"{example_name(q, e)}.tsv" for q, e in EXAMPLES}
     assert {p.name for p in EXPECTED.glob("*.tsv")} == names
@@ -251,7 +277,7 @@ def test_cli_runs_a_query_with_params_in_each_format() -> None:
         assert code == 0, err
         assert "NCT02068794" in out
     code, out, _ = run("trials", "-p", "cancer=ovarian cancer", "--seeds", data)
-    assert out.splitlines()[-1] == "(2 rows)"
+    assert out.splitlines()[-1] == "(3 rows)"
 
 
 def test_cli_refuses_updates_and_bad_params(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_cli_endpoint_option(endpoint: str) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert sorted(line.split("\t")[1] for line in result.stdout.splitlines()[1:]) == [
+    assert sorted({line.split("\t")[1] for line in result.stdout.splitlines()[1:]}) == [
         "NCT02068794",
         "NCT02530047",
     ]

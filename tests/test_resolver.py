@@ -170,14 +170,15 @@ def test_terms_finds_a_term_by_a_synonym_with_its_curie_kind_and_source() -> Non
     hits = json.loads(out)
     assert hits[0]["curie"] == "UniProtKB:P01574"
     assert hits[0]["kind"] == "class" and hits[0]["source"] == "UniProtKB"
-    assert hits[0]["label"] == "IFNB1" and "IFN-beta" in hits[0]["synonyms"]
+    assert hits[0]["label"] == "IFNB1" and hits[0]["display"] == "IFN-beta"
+    assert "interferon beta 1" in hits[0]["synonyms"]
 
 
 def test_terms_ranks_exact_matches_first_and_filters_by_kind() -> None:
     code, out, _ = terms("umbilical cord", "--format", "tsv")
     assert code == 0
     first = out.splitlines()[1].split("\t")
-    assert first[:4] == ["UBERON:0002331", "umbilical cord", "class", "UBERON"]
+    assert first[:5] == ["UBERON:0002331", "umbilical cord", "", "class", "UBERON"]
     code, out, _ = terms("bone marrow", "--kind", "entity", "--format", "json")
     assert code == 0
     assert {h["kind"] for h in json.loads(out)} == {"entity"}
@@ -218,3 +219,23 @@ def test_describe_prints_question_parameters_columns_and_examples() -> None:
     assert "route (term, optional; terms of NCIT, MSCO); e.g. Intravenous" in out
     assert "Columns: trial, trial_id" in out
     assert "  mscowl query trials -p 'cancer=ovarian cancer'" in out
+
+
+def test_terms_shows_the_display_name_the_ontology_gives() -> None:
+    """`mscowl terms` and the ontology agree: a marker labelled by its gene symbol is shown
+    with the CD name of its IAO:0000111 annotation, and found by it."""
+    from rdflib import Graph, URIRef
+
+    from mscowl.rdf.namespaces import compress
+
+    annotations = Graph().parse(ROOT / "ontology" / "components" / "external-annotations.ttl")
+    display = URIRef("http://purl.obolibrary.org/obo/IAO_0000111")
+    given = {compress(str(s)): str(o) for s, o in annotations.subject_objects(display)}
+    assert given["UniProtKB:P21589"] == "CD73"
+    for curie in ("UniProtKB:P21589", "UniProtKB:P17813"):
+        code, out, _ = terms(curie, "--format", "json")
+        assert code == 0 and json.loads(out)["display"] == given[curie]
+    code, out, _ = terms("CD73", "--format", "json")
+    hit = json.loads(out)[0]
+    assert (hit["curie"], hit["label"], hit["display"]) == ("UniProtKB:P21589", "NT5E", "CD73")
+    assert hit["matched"] == "display name 'CD73'"

@@ -594,6 +594,8 @@ def terms(
             return
         click.echo(f"{info.label or '(no label)'} ({info.curie})  {info.kind}, from {info.source}")
         click.echo(f"  IRI         {info.iri}")
+        if info.display:
+            click.echo(f"  display     {printable(info.display)} (the name the field uses)")
         if info.definition:
             click.echo(f"  definition  {printable(info.definition)}")
         for title, items in (("parents", info.parents), ("synonyms", info.synonyms)):
@@ -609,16 +611,19 @@ def terms(
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
         return
-    header = ("curie", "label", "kind", "source", "matched", "synonyms")
-    lines = [(r.curie, r.label, r.kind, r.source, r.matched, "; ".join(r.synonyms)) for r in rows]
+    header = ("curie", "label", "display", "kind", "source", "matched", "synonyms")
+    lines = [
+        (r.curie, r.label, r.display, r.kind, r.source, r.matched, "; ".join(r.synonyms))
+        for r in rows
+    ]
     if fmt == "tsv":
         for line in (header, *lines):
             click.echo("\t".join(printable(cell) for cell in line))
         return
-    widths = [min(60, max(len(str(x[i])) for x in (header, *lines))) for i in range(5)]
+    widths = [min(60, max(len(str(x[i])) for x in (header, *lines))) for i in range(6)]
     for line in (header, *lines):
-        cells = [printable(str(c))[:60].ljust(w) for c, w in zip(line[:5], widths, strict=True)]
-        click.echo("  ".join(cells) + "  " + printable(line[5]))
+        cells = [printable(str(c))[:60].ljust(w) for c, w in zip(line[:6], widths, strict=True)]
+        click.echo("  ".join(cells) + "  " + printable(line[6]))
 
 
 @main.command()

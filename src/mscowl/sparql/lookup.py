@@ -39,11 +39,14 @@ class TermRow:
     source: str
     matched: str
     synonyms: tuple[str, ...]
+    #: The name the field uses (IAO:0000111), when the ontology gives one beside the label.
+    display: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "curie": self.curie,
             "label": self.label,
+            "display": self.display,
             "kind": self.kind,
             "source": self.source,
             "matched": self.matched,
@@ -60,6 +63,7 @@ class TermInfo:
     label: str
     kind: str
     source: str
+    display: str = ""
     definition: str = ""
     parents: list[str] = field(default_factory=list)
     synonyms: list[str] = field(default_factory=list)
@@ -71,6 +75,7 @@ class TermInfo:
             "curie": self.curie,
             "iri": self.iri,
             "label": self.label,
+            "display": self.display,
             "kind": self.kind,
             "source": self.source,
             "definition": self.definition,
@@ -114,11 +119,17 @@ def search(
 
 def _row(candidate: Candidate, index: TermIndex, kind: str) -> TermRow:
     label = index.labels.get(candidate.iri, candidate.text)
+    display = index.displays.get(candidate.iri, "")
     synonyms = sorted(
-        {c.text for c in index.names_of(candidate.iri) if c.how != "label" and c.text != label}
+        {
+            c.text
+            for c in index.names_of(candidate.iri)
+            if c.how not in ("label", "display name") and c.text not in (label, display)
+        }
     )
     matched = candidate.how if candidate.text == label else f"{candidate.how} '{candidate.text}'"
-    return TermRow(candidate.curie, label, kind, source_of(candidate.iri), matched, tuple(synonyms))
+    source = source_of(candidate.iri)
+    return TermRow(candidate.curie, label, kind, source, matched, tuple(synonyms), display)
 
 
 def describe(store: LocalStore, index: TermIndex, iri: str) -> TermInfo | None:
@@ -139,6 +150,7 @@ def describe(store: LocalStore, index: TermIndex, iri: str) -> TermInfo | None:
         labels.get(iri, ""),
         kinds_of(store, [iri])[iri],
         source_of(iri),
+        index.displays.get(iri, ""),
     )
     subclass = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
     for predicate, value in facts:
@@ -147,7 +159,7 @@ def describe(store: LocalStore, index: TermIndex, iri: str) -> TermInfo | None:
             info.definition = str(value)
         elif name == subclass and isinstance(value, URIRef):
             info.parents.append(_named(str(value), labels))
-        elif name in NAMING and NAMING[name] != "label":
+        elif name in NAMING and NAMING[name] not in ("label", "display name"):
             info.synonyms.append(f"{value} ({NAMING[name]})")
     info.parents.sort()
     info.synonyms.sort()

@@ -35,6 +35,9 @@ from mscowl.sparql.saved import SavedQuery
 NAMING: Final = {
     "http://www.w3.org/2000/01/rdf-schema#label": "label",
     "http://www.w3.org/2004/02/skos/core#prefLabel": "label",
+    # IAO "editor preferred term": the name the field uses where the label is another one
+    # (CD73 for the protein labelled by its gene symbol NT5E).
+    "http://purl.obolibrary.org/obo/IAO_0000111": "display name",
     "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym": "exact synonym",
     "http://www.w3.org/2004/02/skos/core#altLabel": "exact synonym",
     "http://www.geneontology.org/formats/oboInOwl#hasRelatedSynonym": "related synonym",
@@ -42,8 +45,8 @@ NAMING: Final = {
     "http://www.geneontology.org/formats/oboInOwl#hasNarrowSynonym": "narrow synonym",
 }
 #: Which matches win when one word names several terms in different ways.
-_RANK: Final = ("CURIE", "label", "exact synonym", "sheet value", "as stated", "related synonym",
-                "broad synonym", "narrow synonym")  # fmt: skip
+_RANK: Final = ("CURIE", "label", "display name", "exact synonym", "sheet value", "as stated",
+                "related synonym", "broad synonym", "narrow synonym")  # fmt: skip
 
 _WORD: Final = re.compile(r"[0-9]+|[a-z]+")
 
@@ -96,6 +99,8 @@ class TermIndex:
     by_key: dict[str, list[Candidate]] = field(default_factory=dict)
     #: One display label per term (its rdfs:label, the first in sort order).
     labels: dict[str, str] = field(default_factory=dict)
+    #: The name the field uses, where the ontology gives one (IAO:0000111), per term.
+    displays: dict[str, str] = field(default_factory=dict)
 
     def add(self, iri: str, text: str, how: str) -> None:
         word = key(text)
@@ -107,6 +112,8 @@ class TermIndex:
             found.append(candidate)
         if how == "label" and (iri not in self.labels or text < self.labels[iri]):
             self.labels[iri] = text
+        if how == "display name" and (iri not in self.displays or text < self.displays[iri]):
+            self.displays[iri] = text
 
     def add_triples(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """Add (subject IRI, naming predicate IRI, name) rows."""
