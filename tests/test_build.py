@@ -93,7 +93,12 @@ def test_xlsx_and_csv_seeds_give_byte_identical_graphs(built: Path, tmp_path: Pa
         )
     )
     assert {r["file"] for r in rows} == {str(workbook)}
-    assert {r["sheet"] for r in rows} == set(Mapping.load(SEEDS / "mapping.toml").sheets)
+    with_rows = {
+        name
+        for name, sheet in Mapping.load(SEEDS / "mapping.toml").sheets.items()
+        if len((SEEDS / sheet.file).read_text(encoding="utf-8").splitlines()) > 1
+    }
+    assert {r["sheet"] for r in rows} == with_rows
 
 
 @pytest.mark.slow

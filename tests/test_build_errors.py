@@ -228,7 +228,8 @@ CELL_CASES = [
         "pmc3870125",
         "pmcid",
         "",
-        "found no value in pmid, pmcid, doi, registry_id; expected at least one",
+        "found no value in pmid, pmcid, doi, registry_id or url with read_on; "
+        "expected at least one",
     ),
     # untrusted cells (issue 25): each gives one line with its cell, never a traceback
     (
@@ -385,12 +386,14 @@ def test_xlsx_merged_cells(good_build: Path, workbook: Path) -> None:
 
 def test_xlsx_formula(good_build: Path, workbook: Path) -> None:
     book = load_workbook(workbook)
-    book["trials"]["Q2"] = "=1+1"
+    trials = book["trials"]
+    letter = next(c.column_letter for c in trials[1] if c.value == "enrolment")
+    trials[f"{letter}2"] = "=1+1"
     book.save(workbook)
     code, errors = build_workbook(workbook, good_build)
     assert code == 2
     assert errors == [
-        f"{workbook}:trials:2:enrolment: cell Q2 holds the formula '=1+1'; "
+        f"{workbook}:trials:2:enrolment: cell {letter}2 holds the formula '=1+1'; "
         "expected a plain value (paste values instead)"
     ]
 

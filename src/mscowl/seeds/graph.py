@@ -337,11 +337,14 @@ def _map_row(
     for predicate, obj in terms.constants:
         kg.add((subject, predicate, obj), id_origin)
     converted = terms.converted
-    if sheet.require_one_of and not any(row[c] for c in sheet.require_one_of):
+    alternatives = sheet.require_one_of
+    if alternatives and not any(all(row[c] for c in a.split("+")) for a in alternatives):
+        named = [a.replace("+", " with ") for a in alternatives]
+        listed = ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else named[0]
         problems.append(
             InputError(
-                f"found no value in {', '.join(sheet.require_one_of)}; expected at least one",
-                row.origin(sheet.require_one_of[0]),
+                f"found no value in {listed}; expected at least one",
+                row.origin(alternatives[0].split("+")[0]),
             )
         )
     for column in sheet.columns.values():

@@ -476,6 +476,7 @@ class SheetMap:
     id_pattern: re.Pattern[str] = re.compile(DEFAULT_ID_PATTERN)
     classes: tuple[URIRef, ...] = ()
     constants: tuple[tuple[URIRef, URIRef], ...] = ()
+    #: Each row must fill one of these: a column name, or names joined by "+" (all of them).
     require_one_of: tuple[str, ...] = ()
 
     def subject_iri(self, base: str, identifier: str) -> URIRef:
@@ -568,9 +569,12 @@ def _read_sheet(file: str, sheet: str, raw: Any, problems: list[InputError]) -> 
     identifier = raw.get("id", "")
     if identifier not in columns:
         problems.append(InputError(f"the id column '{identifier}' is not among the columns", where))
-    for name in raw.get("require_one_of", []):
-        if name not in columns:
-            problems.append(InputError(f"require_one_of names the unknown column '{name}'", where))
+    for alternative in raw.get("require_one_of", []):
+        for name in alternative.split("+"):
+            if name not in columns:
+                problems.append(
+                    InputError(f"require_one_of names the unknown column '{name}'", where)
+                )
     if "{id}" in subject and not HTTP_IRI.fullmatch(
         "https://x.org/" + subject.replace("{id}", "x")
     ):

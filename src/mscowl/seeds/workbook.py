@@ -47,6 +47,7 @@ def last_row(table: Table) -> int:
 
 
 _MAX_WIDTH: Final = 60
+_MIN_WIDTH: Final = 12
 
 
 def workbook_of_seeds(seeds: Seeds, mapping: Path | None, ontology: Path | None, out: Path) -> int:
@@ -155,7 +156,10 @@ def _write_sheet(
     for index, column in enumerate(table.header):
         values = [str(c.value or "") for c in next(sheet.iter_cols(index + 1, index + 1))]
         width = min(_MAX_WIDTH, max(len(v) for v in values) + 2)
-        sheet.column_dimensions[column_letter(index)].width = max(width, len(column) + 4)
+        # room for a value to be typed, also in a sheet that has none yet
+        sheet.column_dimensions[column_letter(index)].width = max(
+            width, len(column) + 4, _MIN_WIDTH
+        )
 
 
 class _ValueLists:

@@ -37,7 +37,9 @@ from mscowl.errors import InputError, Origin
 from mscowl.rdf.namespaces import HTTP_IRI, PREFIXES, expand
 from mscowl.safety import uses_service
 
-PARAM_TYPES: Final = ("term", "iri", "string", "integer")
+PARAM_TYPES: Final = ("term", "iri", "string", "integer", "date")
+#: A ``date`` parameter: a year, a month or a day, as ISO 8601 writes them.
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[^\s<>\"{}|\\^`]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_VALUE_LENGTH: Final = 500
@@ -72,6 +74,8 @@ class Parameter:
             return Literal(int(value))
         if self.type == "string":
             return Literal(value)
+        if self.type == "date":
+            return Literal(_checked_date(value, self.name, where))
         if is_quoted(value):  # "text": matched as text by the query, never resolved
             return Literal(value[1:-1])
         if HTTP_IRI.fullmatch(value):
@@ -91,6 +95,25 @@ class Parameter:
         if self.type != "term" or is_quoted(value) or HTTP_IRI.fullmatch(value):
             return False
         return not (_CURIE.fullmatch(value) and value.split(":", 1)[0] in PREFIXES)
+
+
+def _checked_date(value: str, name: str, where: str) -> str:
+    """A year (2022), a month (2022-01) or a day (2022-01-31), as given; the queries compare
+    it as text with dates written the same way, so 2022 means "before 2022 began"."""
+    import datetime
+
+    match = _DATE.fullmatch(value)
+    try:
+        if match is None:
+            raise ValueError(value)
+        year, month, day = match.groups()
+        datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise InputError(
+            f"{where}: found '{value}' for '{name}'; expected a year, month or day "
+            "written YYYY, YYYY-MM or YYYY-MM-DD"
+        ) from None
+    return value
 
 
 def is_quoted(value: str) -> bool:
