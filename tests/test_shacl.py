@@ -14,12 +14,8 @@ from rdflib.term import BNode
 from conftest import ONTOLOGY, ROOT
 from mscowl.cli import main
 from mscowl.ontology.load import load_ontology
-from mscowl.validation.native import (
-    NativeValidator,
-    TripleIndex,
-    UnsupportedShapesError,
-    _where_group,
-)
+from mscowl.validation.native import NativeValidator, TripleIndex, UnsupportedShapesError
+from mscowl.validation.native.sparql import where_group
 from mscowl.validation.report import Result, sorted_results
 from mscowl.validation.run import parse_files, run_validation, shape_files, validate_graph
 
@@ -259,7 +255,7 @@ def test_auto_falls_back_to_pyshacl_with_a_note(tmp_path: Path) -> None:
 
 def test_where_group_skips_comments_strings_and_iris() -> None:
     query = 'PREFIX x: <urn:x#a> # a { brace\nSELECT ("{" AS ?b) $this WHERE { $this ?p ?o }'
-    opening = _where_group(query)
+    opening = where_group(query)
     assert opening is not None and query[opening:].strip() == "$this ?p ?o }"
-    assert _where_group("SELECT $this { $this ?p ?o }") is None
-    assert _where_group("SELECT ?x WHERE") is None
+    assert where_group("SELECT $this { $this ?p ?o }") is None
+    assert where_group("SELECT ?x WHERE") is None
