@@ -133,6 +133,22 @@ run = run_validation([Path(sys.argv[1])], [Path(sys.argv[2])], Path(sys.argv[3])
                      engine=sys.argv[4])
 print(json.dumps(sorted(list(r.key) for r in run.report.results)))
 """
+#: pyrudof (Rust; PyPI) on the data with the ontology mixed in, and the Core part of the shapes
+#: (it has no SHACL-SPARQL): its report, read back by rdflib, as result keys.
+PYRUDOF = """
+import sys, json
+import pyrudof
+from rdflib import Graph
+from mscowl.validation.report import results_of
+rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+rudof.read_data(sys.argv[1], pyrudof.RDFFormat.NTriples)
+rudof.read_data(sys.argv[3], pyrudof.RDFFormat.NTriples)
+rudof.read_shacl(sys.argv[2], pyrudof.ShaclFormat.Turtle)
+rudof.validate_shacl()
+text = rudof.serialize_shacl_validation_results(pyrudof.ResultShaclValidationFormat.NTriples)
+report = Graph().parse(data=text, format="nt")
+print(json.dumps(sorted(list(r.key) for r in results_of(report))))
+"""
 #: For the query workers: every example of every saved query, as (key, parameters, query
 #: text), and how one is timed. A query is run at least ``repeat`` times, and again while the
 #: runs take under half a second in all (at most 200 runs): a sub-millisecond median from five
@@ -262,6 +278,7 @@ def bench_scale(
     )
 
     result["validate"] = bench_validation(nt, repeat, pyshacl_timeout)
+    result["validate_core"] = bench_core_peers(nt, repeat, work / f"core-{rows}")
     ontology = ROOT / "ontology" / "msc-cancer.ttl"
 
     # Saved queries: pyoxigraph against rdflib in memory.
@@ -532,6 +549,64 @@ def bench_validation(nt: Path, repeat: int, slow_timeout: float) -> dict[str, An
     return engines
 
 
+def core_shapes(target: Path) -> Path:
+    """The shapes without their SHACL-SPARQL constraints (for engines of SHACL Core only)."""
+    from rdflib import Graph
+
+    from mscowl.rdf.namespaces import SH
+
+    shapes = Graph()
+    for path in sorted((ROOT / "shapes").glob("*.ttl")):
+        shapes.parse(path)
+    for shape, constraint in list(shapes.subject_objects(SH.sparql)):
+        shapes.remove((shape, SH.sparql, constraint))
+        shapes.remove((constraint, None, None))
+    target.mkdir(parents=True, exist_ok=True)
+    shapes.serialize(target / "core.ttl", format="turtle")
+    return target
+
+
+def bench_core_peers(nt: Path, repeat: int, work: Path) -> dict[str, Any]:
+    """pyrudof beside the native engine, both on the Core part of the shapes and the same
+    data with the ontology mixed in: time, peak memory, results, and whether they agree."""
+    from mscowl.ontology.load import load_ontology
+    from mscowl.rdf.serialize import ntriples
+
+    try:
+        import pyrudof  # noqa: F401
+    except ImportError:
+        return {"skipped": "pyrudof is not installed (pip install pyrudof)"}
+    shapes = core_shapes(work / "core-shapes")
+    ontology_ttl = ROOT / "ontology" / "msc-cancer.ttl"
+    ontology_nt = work / "ontology.nt"
+    ontology_nt.write_bytes(ntriples(load_ontology(ontology_ttl).closure))
+    native = py(OURS, str(nt), str(shapes), str(ontology_ttl), "native")
+    commands = {
+        "mscowl validate (Core shapes)": native,
+        "pyrudof (Core shapes)": py(PYRUDOF, str(nt), str(shapes / "core.ttl"), str(ontology_nt)),
+    }
+    engines: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    for name, command in commands.items():
+        runs = [measure(command) for _ in range(repeat)]
+        if any(r["seconds"] is None or "error" in r for r in runs):
+            engines[name] = {"error": runs[-1].get("error", "timed out")}
+            continue
+        answers[name] = json.loads(runs[0]["last_line"])
+        times = [r["seconds"] for r in runs]
+        engines[name] = {
+            "median": statistics.median(times),
+            "rss_mb": max(r["rss_mb"] for r in runs),
+            "results": len(answers[name]),
+        }
+    if len(answers) == 2:
+        ours, theirs = answers.values()
+        engines["agree"] = ours == theirs
+        mine, rudof = (engines[n]["median"] for n in commands)
+        engines["x_pyrudof"] = mine / rudof
+    return engines
+
+
 def startup(repeat: int) -> dict[str, Any]:
     mscowl = str(BIN / "mscowl")
     return {
@@ -602,6 +677,25 @@ def table(results: dict[str, Any]) -> str:
     row(
         "validate: mscowl and Jena SHACL agree",
         lambda s: fmt(s["validate"].get("mscowl validate", {}).get("agrees_with_jena")),
+    )
+    for peer in ("mscowl validate (Core shapes)", "pyrudof (Core shapes)"):
+        row(
+            f"validate Core shapes: {peer.split(' (')[0]}",
+            lambda s, peer=peer: (
+                f"{fmt(s['validate_core'][peer]['median'])}, "
+                f"{fmt(s['validate_core'][peer]['rss_mb'], 'MB')} "
+                f"({s['validate_core'][peer]['results']} results)"
+                if "median" in s.get("validate_core", {}).get(peer, {})
+                else fmt(None)
+            ),
+        )
+    row(
+        "validate Core shapes: mscowl ÷ pyrudof; same results",
+        lambda s: (
+            f"{s['validate_core']['x_pyrudof']:.2f}x; {fmt(s['validate_core']['agree'])}"
+            if "x_pyrudof" in s.get("validate_core", {})
+            else fmt(None)
+        ),
     )
     row(
         "queries: pyoxigraph median (max over queries)",
