@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ ONTOLOGY = ROOT / "ontology" / "msc-cancer.ttl"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: The term check the project runs on its own files (a copy of the verified-term checker).
 VERIFY_TERMS = ROOT / "tools" / "verify_terms.py"
+
+# The persistent stores of the tests go to a folder of their own (inherited by the commands the
+# tests run), never into the user's cache.
+os.environ.setdefault("MSCOWL_STORE_CACHE", tempfile.mkdtemp(prefix="mscowl-test-stores-"))
 
 
 def required(variable: str) -> bool:

@@ -173,10 +173,10 @@ def local_store(
     data: Sequence[PathLike], seeds: PathLike | Seeds | None, ontology: Path | None
 ) -> LocalStore:
     """The embedded store over the graph files by the one rule, else the seeds built."""
-    from mscowl.sparql.local import open_local_store
+    from mscowl.sparql.stores import open_store
 
     files = graph_files([Path(p) for p in data])
-    return open_local_store(files, _seeds(seeds), ontology)
+    return open_store(files, _seeds(seeds), ontology)
 
 
 def _seeds(seeds: PathLike | Seeds | None) -> Seeds:

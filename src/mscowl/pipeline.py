@@ -21,6 +21,11 @@ command             folder                      what
 ``mscowl init``     ``seeds/``                  an editable copy of the shipped seeds (once)
 ==================  ==========================  =====================================
 
+Caches (:func:`cache_dir`), each rebuilt when missing and never needed for an answer: under
+``$XDG_CACHE_HOME/mscowl`` (``~/.cache/mscowl``): ``terms/`` (indexes of the shipped ontology
+releases), ``stores/`` (the embedded stores of graph files, :mod:`mscowl.sparql.stores`), and
+the Java helpers' builds.
+
 >>> locate_seeds(Path("no-such-folder"))
 Traceback (most recent call last):
 ...
@@ -29,6 +34,7 @@ mscowl.errors.InputError: no-such-folder: no such file or folder; expected the s
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,3 +103,9 @@ def graph_files(data: Sequence[Path] = ()) -> list[Path]:
 def release_folder(version: str) -> Path:
     """Where ``mscowl release`` writes a version by default."""
     return RELEASES_DIR / version
+
+
+def cache_dir(*parts: str) -> Path:
+    """A folder of mscowl's caches (not created here): ``$XDG_CACHE_HOME/mscowl/PARTS``."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mscowl"
+    return root.joinpath(*parts)

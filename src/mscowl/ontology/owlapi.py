@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from mscowl.errors import InputError, InternalError, Origin, ToolMissingError
+from mscowl.pipeline import cache_dir as mscowl_cache
 
 OWLAPI_JAR_DIR = Path(os.environ.get("MSCOWL_JAVA_LIB", "/usr/share/java"))
 CHECKER = "OwlApiCheck"
@@ -47,7 +48,7 @@ def _compiled_checker() -> Path:
     source = resources.files("mscowl") / "resources" / "java" / f"{CHECKER}.java"
     code = source.read_bytes()
     digest = hashlib.sha256(code).hexdigest()[:16]
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mscowl" / digest
+    cache = mscowl_cache(digest)
     if (cache / f"{CHECKER}.class").is_file():
         return cache
     cache.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mscowl.errors import InputError, Origin
+from mscowl.pipeline import cache_dir as mscowl_cache
 
 #: CURIE prefixes whose releases ship in cellxgene-ontology-guide, and their file stem there.
 CXG_PREFIXES: dict[str, str] = {
@@ -122,7 +123,7 @@ class _TermIndex:
 def _cxg_index(prefix: str) -> _TermIndex | dict[str, bool]:
     """CURIE → deprecated, for one shipped release; cached on disk per package version."""
     version = cxg_package_version()
-    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mscowl" / "terms"
+    cache_dir = mscowl_cache("terms")
     path = cache_dir / f"{CXG_PREFIXES[prefix]}-{version}.sqlite"
     try:
         return _TermIndex(path)

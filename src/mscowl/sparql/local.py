@@ -20,12 +20,30 @@ from mscowl.sparql.results import ResultTable
 
 
 class LocalStore:
-    """An in-memory pyoxigraph store loaded with N-Triples (bulk-loaded: fast)."""
+    """A pyoxigraph store: in memory, loaded with N-Triples (bulk-loaded: fast), or on disk
+    (:mod:`mscowl.sparql.stores`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Any = None) -> None:
         import pyoxigraph
 
-        self._store = pyoxigraph.Store()
+        self._store = store if store is not None else pyoxigraph.Store()
+
+    @classmethod
+    def on_disk(cls, path: Path) -> LocalStore:
+        """A new store written in the folder ``path``."""
+        import pyoxigraph
+
+        return cls(pyoxigraph.Store(str(path)))
+
+    @classmethod
+    def read_only(cls, path: Path) -> LocalStore:
+        """The store in the folder ``path``, opened for reading (many readers at once)."""
+        import pyoxigraph
+
+        return cls(pyoxigraph.Store.read_only(str(path)))
+
+    def flush(self) -> None:
+        self._store.flush()
 
     def load_ntriples(self, data: bytes) -> None:
         import pyoxigraph
@@ -88,11 +106,10 @@ def store_of(graphs: Iterable[Graph] = (), files: Iterable[Path] = ()) -> LocalS
 
 
 def open_local_store(data: list[Path], seeds: Path | Seeds, ontology: Path | None) -> LocalStore:
-    """The embedded store: the given RDF files, or else the graph freshly built from ``seeds``;
-    plus the ontology with its imports."""
-    for path in data:
-        if not path.is_file():
-            raise InputError("no such data file", Origin(str(path)))
+    """The embedded store in memory: the given RDF files, or else the graph freshly built from
+    ``seeds``; plus the ontology with its imports (:func:`mscowl.sparql.stores.open_store`
+    keeps graph files in a persistent store instead)."""
+    check_data_files(data)
     store = store_of((), data)
     if ontology is not None:
         store.load_ntriples(ontology_ntriples(ontology))
@@ -101,6 +118,12 @@ def open_local_store(data: list[Path], seeds: Path | Seeds, ontology: Path | Non
 
         store.load_ntriples(build_knowledge_graph(seeds, ontology=ontology).ntriples())
     return store
+
+
+def check_data_files(data: list[Path]) -> None:
+    for path in data:
+        if not path.is_file():
+            raise InputError("no such data file", Origin(str(path)))
 
 
 def ontology_ntriples(ontology: Path) -> bytes:

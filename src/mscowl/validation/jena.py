@@ -22,6 +22,7 @@ from typing import Final
 from rdflib import Graph
 
 from mscowl.errors import InternalError, ToolMissingError
+from mscowl.pipeline import cache_dir as mscowl_cache
 
 JAR_DIR: Final = Path(os.environ.get("MSCOWL_JAVA_LIB", "/usr/share/java"))
 #: The jars Jena SHACL needs (Debian names, without versions), from the Debian POMs of
@@ -147,7 +148,7 @@ def _compiled(cp: str) -> Path:
 
 
 def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mscowl"
+    return mscowl_cache()
 
 
 def validate_with_jena(shapes: Path, data: list[Path], ontology: Path | None = None) -> list[Graph]:
