@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, RDFS, XSD, Literal
+from rdflib import RDF, RDFS, XSD, BNode, Literal
 from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
@@ -41,6 +41,12 @@ class TripleIndex:
         #: Whether the data's names also use rdflib's default prefixes (files read as rdflib
         #: reads them do; a built knowledge graph binds only its own).
         self.default_namespaces = True
+        #: What was parsed, to load into the SPARQL store as it is (Rust, no conversion):
+        #: (N-Triples bytes or a file, its format, its base IRI); None once a blank node was
+        #: read, whose identity only the index's own terms keep.
+        self._sources: list[tuple[bytes | Path, Any, str | None]] | None = []
+        #: The triples added as rdflib terms (the ontology), converted for the store.
+        self._added: list[tuple[Node, Node, Node]] = []
 
     # Filling ------------------------------------------------------------------------------
 
@@ -50,14 +56,15 @@ class TripleIndex:
             objects.append(obj)
 
     def add_triples(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        added = self._added
         for s, p, o in triples:
             self.add(s, p, o)
+            added.append((s, p, o))
 
     def add_ntriples(self, data: bytes) -> None:
-        self._add_parsed(
-            load_oxigraph().parse(data, format=load_oxigraph().RdfFormat.N_TRIPLES),
-            Origin("<data>"),
-        )
+        ox = load_oxigraph()
+        self._add_parsed(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), Origin("<data>"))
+        self._source(data, ox.RdfFormat.N_TRIPLES, None)
 
     def add_file(self, path: Path) -> None:
         """Add an RDF file: N-Triples, Turtle and RDF/XML by pyoxigraph, others (JSON-LD) by
@@ -77,6 +84,7 @@ class TripleIndex:
             path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri()
         )
         self._add_parsed(parsed, Origin(str(path)))
+        self._source(path, getattr(ox.RdfFormat, fmt), path.resolve().as_uri())
         for prefix, namespace in (getattr(parsed, "prefixes", None) or {}).items():
             self.prefixes.setdefault(prefix, namespace)
 
@@ -89,12 +97,16 @@ class TripleIndex:
                 s2 = terms.get(s)
                 if s2 is None:
                     s2 = terms[s] = convert(s)
+                    if isinstance(s2, BNode):
+                        self._sources = None
                 p2 = terms.get(p)
                 if p2 is None:
                     p2 = terms[p] = convert(p)
                 o2 = terms.get(o)
                 if o2 is None:
                     o2 = terms[o] = convert(o)
+                    if isinstance(o2, BNode):
+                        self._sources = None
                 self.add(s2, p2, o2)
         except SyntaxError as exc:
             raise InputError(f"not valid RDF: {exc}", origin) from exc
@@ -145,9 +157,30 @@ class TripleIndex:
 
     # SPARQL -------------------------------------------------------------------------------
 
+    def _source(self, data: bytes | Path, fmt: Any, base: str | None) -> None:
+        if self._sources is not None:
+            self._sources.append((data, fmt, base))
+
+    def _load_sources(self) -> pyoxigraph.Store:
+        ox = load_oxigraph()
+        assert self._sources is not None
+        store = ox.Store()
+        for data, fmt, base in self._sources:
+            if isinstance(data, Path):
+                store.bulk_load(path=str(data), format=fmt, base_iri=base)
+            else:
+                store.bulk_load(input=data, format=fmt)
+        store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in self._added)
+        loaded: pyoxigraph.Store = store
+        return loaded
+
     def store(self) -> pyoxigraph.Store:
-        """A pyoxigraph store with the same triples (built on first use, from the index, so that
-        blank nodes keep their identity)."""
+        """A pyoxigraph store with the same triples, built on first use: the parsed data loaded
+        again by Oxigraph's bulk loader (as fast as the parse) with the rdflib triples beside
+        it, or, when the data has blank nodes, from the index's own terms, so that a blank node
+        a query returns is the index's."""
+        if self._store is None and self._sources is not None:
+            self._store = self._load_sources()
         if self._store is None:
             ox = load_oxigraph()
             back: dict[Node, Any] = {term: raw for raw, term in self._terms.items()}
