@@ -507,15 +507,14 @@ def query(
     fetch one page of a large answer, --page-size all of it in pages (in the query's ORDER BY).
     """
     from mscowl.shipped import QUERIES
-    from mscowl.sparql.catalogue import catalogue_graph
-    from mscowl.sparql.http import redact
-    from mscowl.sparql.results import render
     from mscowl.sparql.saved import catalogue, parse_params, resolve
 
     directory = queries_dir or QUERIES
     if list_queries or catalogue_out:
         queries = catalogue(directory)
         if catalogue_out:
+            from mscowl.sparql.catalogue import catalogue_graph
+
             catalogue_graph(queries.values()).serialize(catalogue_out, format="longturtle")
             click.echo(f"wrote {catalogue_out} ({len(queries)} queries)")
         if list_queries:
@@ -528,6 +527,8 @@ def query(
         click.echo(resolve(name, directory).description(), nl=False)
         return
     from mscowl.api import query as run_query
+    from mscowl.sparql.http import redact
+    from mscowl.sparql.results import render
 
     table = run_query(
         name,

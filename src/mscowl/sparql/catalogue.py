@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Final
-
-from rdflib import Graph, Literal, URIRef
+from typing import TYPE_CHECKING, Final
 
 from mscowl.rdf.namespaces import DATA
 from mscowl.sparql.saved import SavedQuery
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 SCHEMA: Final = "https://schema.org/"
 
@@ -28,7 +29,7 @@ TARGET: Final = DATA
 def catalogue_graph(queries: Iterable[SavedQuery], target: str = TARGET) -> Graph:
     """Each query as an ``sh:SPARQLSelectExecutable`` with ``sh:select``, ``rdfs:label``,
     ``rdfs:comment``, ``schema:keywords`` and ``schema:target``."""
-    from rdflib import RDF, RDFS, Namespace
+    from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
     sh, schema = Namespace(SH_NS), Namespace(SCHEMA)
     graph = Graph()

@@ -28,14 +28,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
-
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from typing import TYPE_CHECKING, Any, Final
 
 from mscowl.errors import InputError, Origin
 from mscowl.rdf.namespaces import HTTP_IRI, PREFIXES, expand
 from mscowl.safety import uses_service
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 PARAM_TYPES: Final = ("term", "iri", "string", "integer", "date")
 #: A ``date`` parameter: a year, a month or a day, as ISO 8601 writes them.
@@ -62,6 +62,8 @@ class Parameter:
 
     def term(self, value: str, where: str) -> Node:
         """The RDF term a value stands for, or InputError when it cannot be bound safely."""
+        from rdflib import Literal, URIRef  # here: listing the catalogue needs no rdflib
+
         if len(value) > MAX_VALUE_LENGTH or _CONTROL.search(value):
             raise InputError(
                 f"{where}: the value of '{self.name}' contains control characters "
