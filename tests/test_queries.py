@@ -40,6 +40,7 @@ REQUIRED_QUERIES = {
     "evidence",
     "ev-trials",
     "strategies",
+    "trial-results",
 }
 UPDATE = os.environ.get("MSCOWL_UPDATE_GOLDEN") == "1"
 
