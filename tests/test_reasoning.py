@@ -149,3 +149,17 @@ def test_peripheral_blood_msc_by_part_of_blood_would_capture_cord_blood_msc(
     ]:
         graph.add(triple)  # type: ignore[arg-type]
     assert (str(MSCO["0000103"]), str(pb_msc)) in own_subsumptions(graph)
+
+
+def test_regression_a_datatype_outside_the_owl2_map_is_bad_input_not_a_bug() -> None:
+    """An xsd:date range (outside the OWL 2 datatype map) made HermiT fail, and `mscowl qc`
+    said "internal error" with Java's output and its escaped line breaks on one line."""
+    from mscowl.errors import InputError
+
+    graph = Graph()
+    prop = URIRef("https://w3id.org/mscowl/MSCO_9999999")
+    graph.add((prop, RDF.type, OWL.DatatypeProperty))
+    graph.add((prop, RDFS.range, URIRef("http://www.w3.org/2001/XMLSchema#date")))
+    with pytest.raises(InputError, match="outside the OWL 2 datatype map") as caught:
+        run_hermit(graph)
+    assert "\\n" not in str(caught.value) and "\tat " not in str(caught.value)

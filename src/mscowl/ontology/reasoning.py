@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rdflib import OWL, Graph
 
-from mscowl.errors import InternalError, ToolMissingError
+from mscowl.errors import InputError, InternalError, MscowlError, ToolMissingError
 
 
 @dataclass
@@ -59,7 +59,7 @@ def run_hermit(closure: Graph) -> ReasonerResult:
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             return ReasonerResult(consistent=False, message=str(exc))
         except Exception as exc:  # owlready2 wraps Java failures in plain exceptions
-            raise InternalError(f"HermiT failed: {exc}") from exc
+            raise _hermit_error(str(exc)) from exc
         unsatisfiable = sorted(c.iri for c in world.inconsistent_classes())
         inferred = sorted(
             (c.iri, p.iri)
@@ -70,3 +70,31 @@ def run_hermit(closure: Graph) -> ReasonerResult:
     return ReasonerResult(
         consistent=True, unsatisfiable=unsatisfiable, inferred_subclasses=inferred
     )
+
+
+def _hermit_error(text: str) -> MscowlError:
+    """The error for a HermiT failure: the Java exception's own sentence, on one line (owlready2
+    passes Java's output with its line breaks escaped). A datatype outside the OWL 2 datatype
+    map is the ontology's fault (bad input), anything else ours.
+
+    >>> error = _hermit_error("Java error message is:\\nException in thread 'main' "
+    ...     "org.semanticweb.HermiT.datatypes.UnsupportedDatatypeException: HermiT supports "
+    ...     "all and only the datatypes of the OWL 2 datatype map.\\n\\tat org.x(Unknown Source)")
+    >>> type(error).__name__, str(error).split(": ", 1)[1]
+    ('InputError', 'HermiT supports all and only the datatypes of the OWL 2 datatype map.')
+    """
+    lines = [line.strip() for line in text.replace("\\n", "\n").splitlines() if line.strip()]
+    cause = next((line for line in lines if "Exception" in line or "Error:" in line), "")
+    sentence = cause.split(": ", 1)[1] if ": " in cause else (cause or (lines[0] if lines else ""))
+    following = []
+    for line in lines[lines.index(cause) + 1 :] if cause in lines else []:
+        if line.startswith("at "):
+            break
+        following.append(line)
+    message = " ".join([sentence, *following]).strip()
+    if "UnsupportedDatatypeException" in cause:
+        return InputError(
+            f"the ontology uses a datatype outside the OWL 2 datatype map (HermiT refuses it): "
+            f"{message}"
+        )
+    return InternalError(f"HermiT failed: {message}")
