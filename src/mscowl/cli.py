@@ -629,6 +629,26 @@ def terms(
 
 @main.command()
 @data_option
+@ontology_option
+@click.option(
+    "--bind",
+    default="127.0.0.1:7878",
+    show_default=True,
+    help="Host and port to listen on (another host than 127.0.0.1 opens the graph to the network).",
+)
+@reports_errors
+def serve(data: tuple[Path, ...], ontology_path: Path, bind: str) -> None:
+    """A SPARQL endpoint on the graph (the build output or --data), read-only, until Ctrl-C:
+    the Oxigraph server on the persistent store that `mscowl query` uses."""
+    from mscowl.sparql.serve import serve as run_server
+
+    code = run_server(graph_files(data), ontology_path, bind, lambda m: click.echo(m, err=True))
+    if code:
+        raise SystemExit(code)
+
+
+@main.command()
+@data_option
 @seeds_option
 @ontology_option
 @click.option(

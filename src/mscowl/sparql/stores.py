@@ -87,20 +87,33 @@ def open_store(data: list[Path], seeds: Path | Seeds, ontology: Path | None) -> 
 def persistent_store(data: list[Path], ontology: Path | None) -> LocalStore | None:
     """The read-only store of ``data`` with ``ontology``, built on first use; None when the
     persistent stores are off or the cache cannot be written (the caller loads in memory)."""
+    try:
+        folder = store_folder(data, ontology)
+        return LocalStore.read_only(folder) if folder is not None else None
+    except OSError:
+        return None
+
+
+def store_folder(data: list[Path], ontology: Path | None) -> Path | None:
+    """The folder of the complete store of ``data`` with ``ontology`` (built now if needed and
+    marked as just used), or None when the persistent stores are off. OSError when the cache
+    cannot be written."""
     root = store_root()
     if root is None:
         return None
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        key = store_key(data, ontology, root)
-        target = root / key
-        if not (target / _COMPLETE).is_file():
-            _build(target, data, ontology)
-        os.utime(target / _COMPLETE)  # last used, for pruning
-        _prune(root, keep=target)
-        return LocalStore.read_only(target)
-    except OSError:
-        return None
+    root.mkdir(parents=True, exist_ok=True)
+    key = store_key(data, ontology, root)
+    target = root / key
+    if not (target / _COMPLETE).is_file():
+        _build(target, data, ontology)
+    mark_used(target)
+    _prune(root, keep=target)
+    return target
+
+
+def mark_used(folder: Path) -> None:
+    """Mark a store as in use now (pruning leaves it alone for :data:`IN_USE_SECONDS`)."""
+    os.utime(folder / _COMPLETE)
 
 
 def _build(target: Path, data: list[Path], ontology: Path | None) -> None:
