@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -155,31 +156,37 @@ def validate_with_jena(shapes: Path, data: list[Path], ontology: Path | None = N
     """Validate each data file (together with ``ontology``, if given) against ``shapes`` with
     Jena SHACL, in one JVM; return the ``sh:ValidationReport`` graphs, in order. Jena parses the
     files itself, so large data never goes through rdflib."""
+    answers = _run([str(shapes), str(ontology) if ontology else "-", *map(str, data)], len(data))
+    reports = [a for a in answers if isinstance(a, Graph)]
+    if len(reports) != len(data):
+        raise InternalError(f"Jena SHACL failed: {next(a for a in answers if isinstance(a, str))}")
+    return reports
+
+
+def validate_pairs_with_jena(pairs: list[tuple[Path, Path]]) -> list[Graph | str]:
+    """Validate each data file against its own shapes file with Jena SHACL, in one JVM (the
+    W3C test suite: a hundred small pairs); for each, the report graph, or Jena's message
+    where it refuses the pair."""
+    arguments = ["--pairs", *(str(p) for pair in pairs for p in pair)]
+    return _run(arguments, len(pairs))
+
+
+def _run(arguments: list[str], expected: int) -> list[Graph | str]:
     cp = classpath()
     runner = _compiled(cp)
-    command = [
-        "java",
-        "-cp",
-        os.pathsep.join([str(runner), cp]),
-        CHECKER,
-        str(shapes),
-        str(ontology) if ontology else "-",
-        *map(str, data),
-    ]
-    result = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    chunks = result.stdout.split("#REPORT ")[1:]
-    if result.returncode != 0 or len(chunks) != len(data):
+    command = ["java", "-cp", os.pathsep.join([str(runner), cp]), CHECKER, *arguments]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    chunks = re.split(r"^#(REPORT|ERROR) ", result.stdout, flags=re.MULTILINE)[1:]
+    if result.returncode != 0 or len(chunks) != 2 * expected:
         raise InternalError(
             f"Jena SHACL failed (exit {result.returncode}): "
             f"{(result.stderr or result.stdout).strip()[:2000]}"
         )
-    reports = []
-    for chunk in chunks:
-        _, _, ntriples = chunk.partition("\n")
-        reports.append(Graph().parse(data=ntriples, format="nt"))
-    return reports
+    answers: list[Graph | str] = []
+    for kind, chunk in zip(chunks[::2], chunks[1::2], strict=True):
+        head, _, ntriples = chunk.partition("\n")
+        if kind == "ERROR":
+            answers.append(head.split(" ", 1)[1] if " " in head else head)
+        else:
+            answers.append(Graph().parse(data=ntriples, format="nt"))
+    return answers
