@@ -169,6 +169,23 @@ def test_sparql_constraints_give_pyshacls_results(tmp_path: Path) -> None:
     assert f"path {PREFIXES.split()[-2][1:-1]}pct" in messages
 
 
+def test_current_shape_is_pre_bound_to_the_shape(tmp_path: Path) -> None:
+    """$currentShape (SHACL 5.2) is the shape, also inside a nested group, as pySHACL binds it."""
+    query = (
+        "SELECT $this ?value WHERE { $this ex:pct ?value . "
+        "{ $currentShape ex:limit ?l } FILTER (?value > ?l) }"
+    )
+    shapes = f"""
+    ex:S a sh:NodeShape ; sh:targetClass ex:M ;
+      sh:sparql [ a sh:SPARQLConstraint ; sh:message "above the limit" ;
+        sh:select "{query}" ; sh:prefixes ex: ] .
+    ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/" ] .
+    """
+    data = "ex:S ex:limit 2 .\nex:m1 a ex:M ; ex:pct 3 .\nex:m2 a ex:M ; ex:pct 1 ."
+    ours, reference = both(tmp_path, shapes, data)
+    assert ours == reference and len(ours) == 1
+
+
 def test_a_literal_written_two_ways_is_refused_for_sparql(tmp_path: Path) -> None:
     shapes = Graph().parse(data=PREFIXES + SPARQL, format="turtle")
     data = tmp_path / "data.ttl"
@@ -189,6 +206,10 @@ ON_A = "ex:S sh:targetNode ex:a ; "
          "sh:validator [ sh:ask 'ASK {}' ] . " + ON_A + "ex:q 1 .", "constraint component"),
         (ON_A + "sh:sparql [ sh:select 'SELECT $this WHERE { { SELECT $this WHERE "
          "{ $this ?p ?o } } }' ] .", "subquery"),
+        ("[] sh:targetNode ex:a ; sh:sparql [ sh:select "
+         "'SELECT $this WHERE { $this ?p $currentShape }' ] .", "currentShape"),
+        (ON_A + "sh:sparql [ sh:select 'SELECT $this WHERE { ?shapesGraph ?p $this }' ] .",
+         "shapesGraph"),
     ],
 )  # fmt: skip
 def test_what_the_engine_does_not_cover_is_refused(shape: str, why: str) -> None:

@@ -115,7 +115,7 @@ class NativeValidator:
                 raise UnsupportedShapesError(
                     f"SPARQL constraint on the property shape {node.n3()} with a complex path"
                 )
-            shape.sparql.append(SparqlConstraint.of(g, constraint, path))
+            shape.sparql.append(SparqlConstraint.of(g, constraint, path, node))
         return shape
 
     # Evaluating ---------------------------------------------------------------------------

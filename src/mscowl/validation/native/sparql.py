@@ -88,7 +88,9 @@ def check_prebinding(text: str, node: Node) -> None:
                         "does not allow (5.2.1)"
                     )
                 raise UnsupportedShapesError(f"a subquery in {what}")
-        elif depth > 1 and not exists_depths:
+        elif depth > 1 and not exists_depths and token[1:].lower() == "this":
+            # $this is bound by a VALUES block at the top; $currentShape is replaced by the
+            # shape's IRI, which is the same anywhere (and $shapesGraph is refused)
             raise UnsupportedShapesError(
                 f"{token} inside a nested group of {what} (pre-binding there is not covered)"
             )
@@ -103,9 +105,12 @@ class SparqlConstraint:
     messages: tuple[Literal, ...]
 
     @classmethod
-    def of(cls, shapes: Graph, node: Node, path: URIRef | None = None) -> SparqlConstraint:
-        """The constraint ``node``; on a property shape whose path is ``path``, ``$PATH``
-        stands for it (SHACL 5.3.2)."""
+    def of(
+        cls, shapes: Graph, node: Node, path: URIRef | None = None, shape: Node | None = None
+    ) -> SparqlConstraint:
+        """The constraint ``node`` of ``shape``; on a property shape whose path is ``path``,
+        ``$PATH`` stands for it (SHACL 5.3.2), and ``$currentShape`` for an IRI ``shape``
+        (pre-bound to the shape, SHACL 5.2: a constant, the same wherever it stands)."""
         select = shapes.value(node, SH.select)
         if select is None:
             raise UnsupportedShapesError(f"SPARQL constraint {node.n3()} without sh:select")
@@ -113,8 +118,12 @@ class SparqlConstraint:
         check_prebinding(text, node)
         if path is not None:
             text = re.sub(r"\$PATH\b", f"<{path}>", text)
-        for variable in ("currentShape", "shapesGraph", "PATH"):
-            if re.search(r"\$" + variable + r"\b", text):
+        if isinstance(shape, URIRef):
+            text = re.sub(r"[?$]currentShape\b", f"<{shape}>", text)
+        # left: $currentShape of a blank-node shape, $shapesGraph (optional in SHACL 5.2), and
+        # $PATH outside a property shape ($x and ?x are one variable in SPARQL)
+        for variable, marks in (("currentShape", "?$"), ("shapesGraph", "?$"), ("PATH", "$")):
+            if re.search(f"[{re.escape(marks)}]{variable}\\b", text):
                 raise UnsupportedShapesError(f"${variable} in the SPARQL constraint {node.n3()}")
         prefixes = []
         imports = URIRef("http://www.w3.org/2002/07/owl#imports")
