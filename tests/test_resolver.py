@@ -76,6 +76,7 @@ def test_names_that_differ_stay_apart() -> None:
         ("payload", "IFN-beta", "UniProtKB:P01574"),  # a synonym
         ("payload", "IFN-\u03b2", "UniProtKB:P01574"),
         ("payload", "IFNB1", "UniProtKB:P01574"),  # the gene symbol
+        ("payload", "interferon beta", "UniProtKB:P01574"),  # UniProt's recommended name
         ("phase", "Phase 2", "NCIT:C15601"),  # what curators type
         ("phase", "phase ii trial", "NCIT:C15601"),  # the label
         ("kind", "anticancer", "MSCO:0000811"),
@@ -93,7 +94,7 @@ def test_words_give_the_rows_of_the_term_they_name(param: str, words: str, term:
     ("param", "words", "suggested"),
     [
         ("route", "intraveneous", "Intravenous Route of Administration (NCIT:C38276"),
-        ("payload", "interferon beta", "IFNB1 (UniProtKB:P01574"),
+        ("payload", "interferon betta", "IFNB1 (UniProtKB:P01574"),
         ("payload", "IFN-bta", "IFNB1 (UniProtKB:P01574"),
         ("phase", "Phase 22", "Phase II Trial (NCIT:C15601"),
         ("cancer", "ovarian", "ovarian cancer (MONDO:0008170)"),
