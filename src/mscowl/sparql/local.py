@@ -126,13 +126,18 @@ def check_data_files(data: list[Path]) -> None:
             raise InputError("no such data file", Origin(str(path)))
 
 
+def ontology_files(ontology: Path) -> list[Path]:
+    """The files the ontology with its imports is read from (its folder's RDF files)."""
+    folder = ontology.resolve().parent
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix in (".ttl", ".xml", ".owl")
+    )
+
+
 def ontology_ntriples(ontology: Path) -> bytes:
     """The ontology with its imports as N-Triples, parsed once per process for as long as none
     of the ontology's files changes (a program that runs many queries parses it once)."""
-    folder = ontology.resolve().parent
-    files = sorted(
-        p for p in folder.rglob("*") if p.is_file() and p.suffix in (".ttl", ".xml", ".owl")
-    )
+    files = ontology_files(ontology)
     stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     return _ontology_ntriples(ontology.resolve(), stamp)
 

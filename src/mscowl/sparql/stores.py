@@ -31,7 +31,12 @@ from pathlib import Path
 from typing import Final
 
 from mscowl.pipeline import Seeds, cache_dir
-from mscowl.sparql.local import LocalStore, check_data_files, open_local_store
+from mscowl.sparql.local import (
+    LocalStore,
+    check_data_files,
+    ontology_files,
+    open_local_store,
+)
 
 #: Changes when what a store holds, or how, changes (old stores are then not used).
 STORE_FORMAT: Final = "1"
@@ -51,14 +56,6 @@ def store_root() -> Path | None:
     if chosen is not None and chosen.strip().lower() in ("off", "0", "no", "false", ""):
         return None
     return Path(chosen) if chosen else cache_dir("stores")
-
-
-def ontology_files(ontology: Path) -> list[Path]:
-    """The files the ontology with its imports is read from (its folder's RDF files)."""
-    folder = ontology.resolve().parent
-    return sorted(
-        p for p in folder.rglob("*") if p.is_file() and p.suffix in (".ttl", ".xml", ".owl")
-    )
 
 
 def store_key(data: list[Path], ontology: Path | None, root: Path | None = None) -> str:
