@@ -230,15 +230,20 @@ def test_isct_panel_has_its_thresholds(kg: Graph) -> None:
         for r in kg.query(query)
     }
     positive, negative = "0000304", "0000305"
-    assert {m for m, p, t in rows if p == positive and t == 95.0} == {"P17813", "P21589", "P04216"}
-    # CD45, CD34, CD14 or CD11b, CD79a or CD19, HLA-DR(A)
+    # CD105, CD73 (UniProtKB entries), CD90 (a PR term)
+    assert {m for m, p, t in rows if p == positive and t == 95.0} == {
+        "P17813",
+        "P21589",
+        "PR_000001843",
+    }
+    # CD45, CD34, CD14 or CD11b, CD79a or CD19, HLA-DR(A): PR terms where verified
     assert {m for m, p, t in rows if p == negative and t == 2.0} == {
-        "P08575",
-        "P28906",
-        "P08571",
-        "P11215",
+        "PR_000001006",
+        "PR_000001003",
+        "PR_000001889",
+        "PR_000001012",
         "P11912",
-        "P15391",
+        "PR_000001002",
         "P01903",
     }
     assert len(rows) == 10

@@ -20,7 +20,7 @@ if missing and not required("MSCOWL_REQUIRE_OWLAPI"):
 def test_ontology_loads_with_zero_findings() -> None:
     report = check_with_owlapi(ONTOLOGY)
     assert report.findings == []
-    assert "ontologies=15" in report.summary
+    assert "ontologies=16" in report.summary
 
 
 def test_not_dl_fixture_reports_undeclared_punned_and_unparsed() -> None:

@@ -133,7 +133,7 @@ def test_ontology_formats_carry_version_iri_and_agree(release: Path, kind: str) 
     )
     assert graphs["ttl"].value(ontology, OWL.versionInfo) == Literal(VERSION)
     imports = set(graphs["ttl"].objects(ontology, OWL.imports))
-    assert (len(imports) == 14) if kind == "base" else not imports
+    assert (len(imports) == 15) if kind == "base" else not imports
 
 
 def test_full_release_is_consistent_and_has_the_inferred_hierarchy(release: Path) -> None:

@@ -17,10 +17,11 @@ Imports keep the upstream hierarchy between the imported terms, as ROBOT's BOT e
   CL:0002453 to CL:0000125, not among these terms);
 * UBERON terms bring the is_a and part_of edges of ``imports/upstream-edges.tsv``, read from
   UBERON's own files, because the shipped release mixes is_a and part_of in one ancestor list;
-* other terms (GO, NCIt, OBI ...) keep the parent that ``terms.tsv`` gives, checked against the
+* other terms (GO, NCIt, OBI, PR ...) keep the parent that ``terms.tsv`` gives, checked against the
   upstream ancestors where a release ships them.
 
-UniProtKB entries are labelled with their HGNC gene symbol (``imports/gene-names.tsv``), not
+Proteins are Protein Ontology (PR) terms where one is verified, else UniProtKB entries, which are
+labelled with their HGNC gene symbol (``imports/gene-names.tsv``), not
 with the UniProtKB entry name (5NTD_HUMAN), which is an identifier rather than a name.
 """
 
@@ -70,6 +71,7 @@ SOURCE_ONTOLOGY: dict[str, str] = {
     "MONDO": OBO + "mondo.owl",
     "NCIT": OBO + "ncit.owl",
     "OBI": OBO + "obi.owl",
+    "PR": OBO + "pr.owl",
     "RO": OBO + "ro.owl",
     "UBERON": OBO + "uberon.owl",
     "UniProtKB": "http://purl.uniprot.org/core/",
@@ -92,6 +94,11 @@ MODULE_NOTES: dict[str, str] = {
     "go": (
         "Superclasses: the parent terms.tsv gives, which is an ancestor upstream but not always "
         "the direct parent; no GO release is shipped offline to read the full chain from."
+    ),
+    "pr": (
+        "Superclasses: ChEBI 'protein' (CHEBI:36080), as for the UniProtKB entries. PR's own "
+        "parents (PR:000000001 'protein' and its family classes, in CL's pr_import.obo) are not "
+        "among the verified terms, so the chain to PR's root is not carried."
     ),
     "uniprot": (
         "Labels: the HGNC gene symbol of each entry (imports/gene-names.tsv); the UniProtKB "
