@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from itertools import pairwise
 from pathlib import Path
@@ -11,6 +12,7 @@ from rdflib import OWL, RDF, RDFS, Literal, URIRef, namespace
 
 from mscowl.errors import InputError, Origin
 from mscowl.ontology.load import LoadedOntology, subject_iris
+from mscowl.ontology.registry import default_reference_path
 from mscowl.rdf.namespaces import (
     DCTERMS,
     DEFINITION,
@@ -181,6 +183,30 @@ def test_no_label_is_a_uniprot_entry_name(ontology: LoadedOntology) -> None:
         for s, o in ontology.closure.subject_objects(prop):
             assert not mnemonic.match(str(o)), (s, o)
     assert ontology.closure.value(uri("UniProtKB:P21589"), RDFS.label) == Literal("NT5E")
+
+
+def test_proteins_are_pr_terms_where_one_is_verified(ontology: LoadedOntology) -> None:
+    """Issue 21: a protein with a verified PR term is that term, not its UniProtKB entry. The
+    verified PR rows name their protein in the label or the note (CD45, CXCR4, TRAIL/TNFSF10);
+    no imported UniProtKB entry may carry one of those names."""
+    with default_reference_path().open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    pr_names: dict[str, str] = {}
+    for row in rows:
+        if row["curie"].startswith("PR:"):
+            names = [row["label"], *row.get("note", "").split(";")[0].split("/")]
+            for name in filter(None, (n.strip() for n in names)):
+                pr_names[name.casefold()] = row["curie"]
+    uniprot = expand("UniProtKB:")
+    for entry in set(ontology.closure.subjects(RDF.type, OWL.Class)):
+        if not str(entry).startswith(uniprot):
+            continue
+        for prop in (RDFS.label, IAO_PREFERRED, OBOINOWL.hasExactSynonym):
+            for name in ontology.closure.objects(entry, prop):
+                assert str(name).casefold() not in pr_names, (entry, name)
+    cd90 = uri("PR:000001843")
+    assert ontology.closure.value(cd90, IAO_PREFERRED) == Literal("CD90", lang="en")
+    assert (cd90, RDFS.subClassOf, uri("CHEBI:36080")) in ontology.closure
 
 
 def test_lineages_use_ro_develops_from_and_ro_declares_its_inverse(
