@@ -390,3 +390,38 @@ def test_own_properties_are_used_as_their_domain_and_range_say(kg: Graph) -> Non
                 misuses.append(f"{s} {prop} {o} (range {range_})")
     assert checked > 500
     assert misuses == []
+
+
+def test_every_own_class_is_used_or_obsolete(kg: Graph) -> None:
+    """Issue 21: an own class that nothing uses is obsoleted or used. Used means: a value or a
+    type in the built graph, or an ancestor of one; a class defined by a value the data sets (the
+    reasoner fills it); the
+    class of values that the graph uses (a value partition such as recruitment status); or the
+    target of a shape (a class for data that other labs write, such as marker measurements)."""
+    from rdflib import OWL, RDF, RDFS
+
+    ontology = Graph().parse(ROOT / "ontology" / "msc-cancer.ttl")
+    shapes = Graph().parse(ROOT / "shapes" / "msc-shapes.ttl")
+    own = expand("MSCO:")
+    classes = {
+        c
+        for c in ontology.subjects(RDF.type, OWL.Class)
+        if str(c).startswith(own) and (c, OWL.deprecated, None) not in ontology
+    }
+    used = {o for o in kg.objects() if isinstance(o, URIRef) and str(o).startswith(own)}
+    used |= {t for v in set(used) for t in ontology.objects(v, RDF.type)}
+    for value in list(used):
+        used |= set(ontology.transitive_objects(value, RDFS.subClassOf))
+    # classes the reasoner fills from a value the data set (pro-tumour MSC effect ...)
+    defined = {
+        c
+        for c, definition in ontology.subject_objects(OWL.equivalentClass)
+        if any(
+            (member, OWL.hasValue, None) in ontology
+            for item in ontology.objects(definition, OWL.intersectionOf)
+            for member in ontology.items(item)
+        )
+    }
+    targets = set(shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#targetClass")))
+    unused = sorted(str(c) for c in classes - used - defined - targets)
+    assert not unused

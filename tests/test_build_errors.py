@@ -76,7 +76,7 @@ CELL_CASES = [
         "osteocyte",
         "lineage",
         "UBERON:0002371",
-        "found 'UBERON:0002371'; expected a CURIE with prefix CL",
+        "found 'UBERON:0002371'; expected a CURIE with prefix MSCO or CL",
     ),
     (
         "not-a-curie",
@@ -84,7 +84,7 @@ CELL_CASES = [
         "osteocyte",
         "lineage",
         "osteocyte",
-        "found 'osteocyte', which is not a CURIE; expected a CURIE with prefix CL",
+        "found 'osteocyte', which is not a CURIE; expected a CURIE with prefix MSCO or CL",
     ),
     (
         "iri-instead-of-curie",
