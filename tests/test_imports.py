@@ -8,7 +8,14 @@ import pytest
 
 from conftest import ROOT
 from mscowl.errors import CheckFailedError, InputError
-from mscowl.ontology.imports import catalog_xml, plan_imports, read_term_list, render_imports
+from mscowl.ontology.imports import (
+    catalog_xml,
+    check_logical_definitions,
+    plan_imports,
+    read_logical_definitions,
+    read_term_list,
+    render_imports,
+)
 from mscowl.ontology.load import read_catalog
 from mscowl.ontology.registry import TermRegistry
 
@@ -80,3 +87,21 @@ def test_mondo_terms_bring_their_ancestor_closure(tmp_path: Path, registry: Term
 def test_catalog_maps_module_iris_to_files() -> None:
     xml = catalog_xml(["cl", "go"])
     assert 'name="https://w3id.org/mscowl/imports/cl_import.owl" uri="imports/cl_import.ttl"' in xml
+
+
+def test_a_logical_definition_with_a_term_not_imported_is_refused(
+    tmp_path: Path, registry: TermRegistry
+) -> None:
+    plan = plan_imports(read_term_list(write_list(tmp_path, "CL:0002540\t\t\n")), registry)
+    definitions = tmp_path / "cl-logical-definitions.tsv"
+    definitions.write_text(
+        "# comment\ncurie\tgenus\tproperty\tfiller\n"
+        "CL:0002540\tCL:0000134\tBFO:0000050\tUBERON:0002371\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CheckFailedError) as caught:
+        check_logical_definitions(read_logical_definitions(definitions), plan)
+    message = str(caught.value)
+    for term in ("BFO:0000050", "UBERON:0002371"):
+        assert f"{definitions}:3: {term} is not imported" in message
+    assert "CL:0002540 is not imported" not in message

@@ -163,3 +163,53 @@ def test_regression_a_datatype_outside_the_owl2_map_is_bad_input_not_a_bug() -> 
     with pytest.raises(InputError, match="outside the OWL 2 datatype map") as caught:
         run_hermit(graph)
     assert "\\n" not in str(caught.value) and "\tat " not in str(caught.value)
+
+
+def own_under_cl(graph: Graph) -> set[tuple[str, str]]:
+    """Own class under a CL class, as HermiT infers it beyond what is asserted."""
+    result = run_hermit(graph)
+    assert result.consistent, result.message
+    return {
+        (sub, sup)
+        for sub, sup in result.inferred_subclasses
+        if sub.startswith(str(MSCO)) and sup.startswith(expand("CL:"))
+    }
+
+
+def test_cl_import_carries_cls_logical_definitions(ontology: LoadedOntology) -> None:
+    """CL:0002540 is 'MSC and part_of some bone marrow' in CL itself (cl-edit.owl)."""
+    definition = ontology.closure.value(URIRef(expand("CL:0002540")), OWL.equivalentClass)
+    members = list(ontology.closure.items(ontology.closure.value(definition, OWL.intersectionOf)))
+    assert members[0] == URIRef(expand("CL:0000134"))
+    assert ontology.closure.value(members[1], OWL.someValuesFrom) == URIRef(
+        expand("UBERON:0002371")
+    )
+
+
+def test_no_own_class_falls_under_a_cl_class_it_does_not_assert(ontology: LoadedOntology) -> None:
+    """With CL's own definitions and UBERON's hierarchy, no own cell type is a hidden duplicate
+    or subtype of a CL type (which a CL curator would ask to merge)."""
+    assert own_under_cl(merged_with_upstream(ontology)) == set()
+
+
+def test_an_own_duplicate_of_a_cl_msc_type_would_be_found(ontology: LoadedOntology) -> None:
+    """The check above can fail: an own 'MSC and part_of some bone marrow' is CL:0002540, and
+    HermiT puts it under CL's bone marrow cell (CL:0002092) through CL's definitions."""
+    duplicate = MSCO["0999999"]
+    definition, members, rest, restriction = BNode(), BNode(), BNode(), BNode()
+    graph = merged_with_upstream(ontology)
+    for triple in [
+        (duplicate, RDF.type, OWL.Class),
+        (restriction, RDF.type, OWL.Restriction),
+        (restriction, OWL.onProperty, URIRef(expand("BFO:0000050"))),
+        (restriction, OWL.someValuesFrom, URIRef(expand("UBERON:0002371"))),
+        (definition, RDF.type, OWL.Class),
+        (definition, OWL.intersectionOf, members),
+        (members, RDF.first, URIRef(expand("CL:0000134"))),
+        (members, RDF.rest, rest),
+        (rest, RDF.first, restriction),
+        (rest, RDF.rest, RDF.nil),
+        (duplicate, OWL.equivalentClass, definition),
+    ]:
+        graph.add(triple)  # type: ignore[arg-type]
+    assert (str(duplicate), expand("CL:0002092")) in own_under_cl(graph)

@@ -12,6 +12,8 @@ Every term in a module carries its label and definition exactly as upstream, its
 ontology it was imported from (IAO:0000412) and the release it was read from (dcterms:source).
 Imports keep the upstream hierarchy between the imported terms, as ROBOT's BOT extracts do:
 
+* CL terms carry CL's own logical definitions (``imports/cl-logical-definitions.tsv``, read
+  from cl-edit.owl) where every term they use is imported;
 * CL and MONDO terms bring their whole ancestor closure from the shipped releases (within CL
   the release's ancestors are its is_a closure; CL asserts part_of between two cell types once,
   CL:0002453 to CL:0000125, not among these terms);
@@ -58,6 +60,8 @@ CLOSURE_PREFIXES = frozenset({"CL", "MONDO"})
 EDGES_NAME = "upstream-edges.tsv"
 #: HGNC gene symbols and names of the UniProtKB entries.
 GENE_NAMES_NAME = "gene-names.tsv"
+#: CL's own logical definitions of imported CL terms (genus and one restriction).
+DEFINITIONS_NAME = "cl-logical-definitions.tsv"
 PART_OF = "BFO:0000050"
 
 #: Ontology IRI of each source, for IAO:0000412 "imported from".
@@ -83,7 +87,10 @@ CATALOG_NAME = "catalog-v001.xml"
 #: What a module's header says about the hierarchy it holds, where that has a limit.
 MODULE_NOTES: dict[str, str] = {
     "cl": (
-        "Superclasses: the is_a ancestors of each term in the shipped CL release, up to CL:0000000."
+        "Superclasses: the is_a ancestors of each term in the shipped CL release, up to "
+        "CL:0000000. Logical definitions: CL's own equivalence axioms (cl-edit.owl) of the terms "
+        "whose every term is imported, from imports/cl-logical-definitions.tsv; the others use "
+        "GO, PATO or PR terms and RO relations outside the imports and are not carried."
     ),
     "mondo": "Superclasses: the is_a ancestors of each term in the shipped MONDO release.",
     "uberon": (
@@ -181,6 +188,39 @@ def read_gene_names(path: Path) -> dict[str, GeneName]:
         uniprot: GeneName(symbol, name)
         for _, (uniprot, symbol, name) in _read_tsv(path, ["uniprot", "symbol", "name"])
     }
+
+
+@dataclass(frozen=True)
+class LogicalDefinition:
+    """An upstream equivalence axiom: ``curie`` is ``genus and (property some filler)``."""
+
+    genus: str
+    property: str
+    filler: str
+    origin: Origin
+
+
+def read_logical_definitions(path: Path) -> dict[str, LogicalDefinition]:
+    """CURIE → its upstream logical definition, each remembering its line."""
+    header = ["curie", "genus", "property", "filler"]
+    return {
+        curie: LogicalDefinition(genus, prop, filler, Origin(str(path), row=n))
+        for n, (curie, genus, prop, filler) in _read_tsv(path, header)
+    }
+
+
+def check_logical_definitions(definitions: dict[str, LogicalDefinition], plan: ImportPlan) -> None:
+    """Every term of every logical definition must be imported: an axiom about terms the
+    modules do not hold would change what the reasoner infers from terms nobody can see."""
+    imported = {curie for terms in plan.modules.values() for curie in terms}
+    problems = [
+        f"{d.origin}: {term} is not imported"
+        for curie, d in definitions.items()
+        for term in (curie, d.genus, d.property, d.filler)
+        if term not in imported
+    ]
+    if problems:
+        raise CheckFailedError("logical definitions have problems:\n  " + "\n  ".join(problems))
 
 
 def relabelled(ontology_dir: Path) -> dict[str, set[str]]:
@@ -393,8 +433,12 @@ def _add_edge_ancestors(
 ROOTS: dict[str, str] = {"UBERON": "UBERON:0001062"}
 
 
-def module_graph(name: str, terms: dict[str, PlannedTerm]) -> Graph:
-    """The RDF of one import module."""
+def module_graph(
+    name: str,
+    terms: dict[str, PlannedTerm],
+    definitions: dict[str, LogicalDefinition] | None = None,
+) -> Graph:
+    """The RDF of one import module, with the upstream logical definitions of its terms."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -451,6 +495,8 @@ def module_graph(name: str, terms: dict[str, PlannedTerm]) -> Graph:
             graph.add((URIRef(expand(PART_OF)), RDF.type, OWL.ObjectProperty))
             if whole not in terms:
                 graph.add((URIRef(expand(whole)), RDF.type, OWL.Class))
+        if definitions and curie in definitions:
+            _add_logical_definition(graph, subject, curie, definitions[curie])
         for item in characteristics:
             if item == "transitive":
                 graph.add((subject, RDF.type, OWL.TransitiveProperty))
@@ -459,6 +505,30 @@ def module_graph(name: str, terms: dict[str, PlannedTerm]) -> Graph:
             elif item.startswith("sub="):
                 graph.add((subject, RDFS.subPropertyOf, URIRef(expand(item.split("=", 1)[1]))))
     return graph
+
+
+def _add_logical_definition(
+    graph: Graph, subject: URIRef, curie: str, definition: LogicalDefinition
+) -> None:
+    """``subject owl:equivalentClass [ owl:intersectionOf ( genus [ some restriction ] ) ]``,
+    with blank nodes named after the term so that the module's bytes are stable."""
+    key = curie.replace(":", "")
+    intersection, restriction = BNode(f"def{key}"), BNode(f"def{key}r")
+    graph.add((subject, OWL.equivalentClass, intersection))
+    graph.add((intersection, RDF.type, OWL.Class))
+    first, second = BNode(f"def{key}l0"), BNode(f"def{key}l1")
+    graph.add((intersection, OWL.intersectionOf, first))
+    graph.add((first, RDF.first, URIRef(expand(definition.genus))))
+    graph.add((first, RDF.rest, second))
+    graph.add((second, RDF.first, restriction))
+    graph.add((second, RDF.rest, RDF.nil))
+    graph.add((restriction, RDF.type, OWL.Restriction))
+    graph.add((restriction, OWL.onProperty, URIRef(expand(definition.property))))
+    graph.add((restriction, OWL.someValuesFrom, URIRef(expand(definition.filler))))
+    # declared here too, so the module is OWL 2 DL on its own
+    graph.add((URIRef(expand(definition.genus)), RDF.type, OWL.Class))
+    graph.add((URIRef(expand(definition.filler)), RDF.type, OWL.Class))
+    graph.add((URIRef(expand(definition.property)), RDF.type, OWL.ObjectProperty))
 
 
 def components(ontology_dir: Path) -> list[str]:
@@ -500,10 +570,16 @@ def render_imports(ontology_dir: Path, registry: TermRegistry) -> dict[Path, str
         read_upstream_edges(imports / EDGES_NAME) if (imports / EDGES_NAME).exists() else {},
         read_gene_names(imports / GENE_NAMES_NAME) if (imports / GENE_NAMES_NAME).exists() else {},
     )
+    definitions = (
+        read_logical_definitions(imports / DEFINITIONS_NAME)
+        if (imports / DEFINITIONS_NAME).exists()
+        else {}
+    )
+    check_logical_definitions(definitions, plan)
     outputs: dict[Path, str] = {}
     for name, terms in sorted(plan.modules.items()):
         outputs[ontology_dir / "imports" / f"{name}_import.ttl"] = write_turtle(
-            module_graph(name, terms)
+            module_graph(name, terms, definitions)
         )
     outputs[ontology_dir / CATALOG_NAME] = catalog_xml(list(plan.modules), components(ontology_dir))
     return outputs
@@ -526,6 +602,7 @@ __all__ = [
     "generate_imports",
     "plan_imports",
     "read_gene_names",
+    "read_logical_definitions",
     "read_term_list",
     "read_upstream_edges",
     "relabelled",
