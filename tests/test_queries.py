@@ -19,7 +19,7 @@ from mscowl.sparql.catalogue import catalogue_graph, example_name
 from mscowl.sparql.local import LocalStore, open_local_store
 from mscowl.sparql.paging import fetch, page, query_form
 from mscowl.sparql.results import ResultTable, from_sparql_json, golden_text
-from mscowl.sparql.saved import SavedQuery, catalogue
+from mscowl.sparql.saved import SavedQuery, catalogue, resolve
 
 QUERIES = ROOT / "queries"
 EXPECTED = QUERIES / "expected"
@@ -178,6 +178,18 @@ def test_unknown_and_missing_parameters(store: LocalStore) -> None:
         CATALOGUE["trials"].bind({"colour": "red"})
     with pytest.raises(InputError, match="needs --param source="):
         CATALOGUE["marker-panel"].bind({})
+
+
+def test_a_broken_query_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    """A lab's query folder with one broken file: the others still run by name (only the file
+    asked for is parsed), and the broken one is named in its error."""
+    (tmp_path / "good.rq").write_text("SELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    (tmp_path / "broken.rq").write_text("#+ params: [{name: x}]\nSELECT *\n", encoding="utf-8")
+    assert resolve("good", tmp_path).name == "good"
+    with pytest.raises(InputError, match=r"broken\.rq"):
+        resolve("broken", tmp_path)
+    with pytest.raises(InputError, match="no saved query 'other'"):
+        resolve("other", tmp_path)
 
 
 def test_query_file_must_declare_its_parameter_slot() -> None:

@@ -20,17 +20,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mscowl.errors import InputError
-from mscowl.ontology.load import DEFAULT_ONTOLOGY
-from mscowl.ontology.registry import TermRegistry
 from mscowl.pipeline import Seeds, graph_files, locate_seeds
-from mscowl.seeds.graph import KnowledgeGraph, Progress, build_knowledge_graph, serialise
+from mscowl.shipped import ONTOLOGY as DEFAULT_ONTOLOGY
 from mscowl.shipped import QUERIES, SHAPES
-from mscowl.sparql.local import LocalStore
-from mscowl.sparql.resolver import TermIndex
-from mscowl.sparql.results import ResultTable
-from mscowl.validation.run import ValidationRun, run_validation
+
+# Each function imports what its stage needs, so that `mscowl query` does not pay for the
+# build's and the validator's imports (start-up is measured in bench/).
+if TYPE_CHECKING:
+    from mscowl.seeds.graph import KnowledgeGraph, Progress
+    from mscowl.sparql.local import LocalStore
+    from mscowl.sparql.resolver import TermIndex
+    from mscowl.sparql.results import ResultTable
+    from mscowl.validation.run import ValidationRun
 
 PathLike = Path | str
 
@@ -49,8 +53,10 @@ def build(
     ``out``, also write its files there (the folder is owned by the build, see
     :mod:`mscowl.outputs`). Raises :class:`~mscowl.errors.InputProblemsError` with every
     problem of the input."""
+    from mscowl.ontology.registry import TermRegistry
     from mscowl.outputs import check_output_folder, write_outputs
     from mscowl.rdf.gcpause import paused_gc
+    from mscowl.seeds.graph import build_knowledge_graph, serialise
 
     where = _seeds(seeds)
     if out is not None:
@@ -80,6 +86,8 @@ def validate(
     """Validate RDF files (or, without any, the graph built from the seeds) with the shapes
     (default: the shipped ones). The run's report says whether the data conforms; its origins
     name the spreadsheet cell of each result where they are known."""
+    from mscowl.validation.run import run_validation
+
     where = _seeds(seeds) if not data else Seeds(Path())
     return run_validation(
         [Path(p) for p in data],

@@ -527,7 +527,6 @@ def query(
         click.echo(resolve(name, directory).description(), nl=False)
         return
     from mscowl.api import query as run_query
-    from mscowl.sparql.http import redact
     from mscowl.sparql.results import render
 
     table = run_query(
@@ -546,6 +545,8 @@ def query(
         allow_update=allow_update,
     )
     if endpoint is not None and not table.columns:
+        from mscowl.sparql.http import redact
+
         click.echo(f"update applied at {redact(endpoint)}")
         return
     click.echo(render(table, fmt), nl=False)
