@@ -7,16 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from rdflib import Graph
-from rdflib.term import Node
+from typing import TYPE_CHECKING, Any
 
 from mscowl.errors import InputError, Origin
 from mscowl.pipeline import Seeds
 from mscowl.rdf.gcpause import paused_gc
-from mscowl.rdf.terms import from_oxigraph
 from mscowl.sparql.results import ResultTable
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 
 class LocalStore:
@@ -77,20 +76,11 @@ class LocalStore:
         if not isinstance(solutions, pyoxigraph.QuerySolutions):
             raise InputError("only SELECT queries are supported here")
         columns = [v.value for v in solutions.variables]
-        # Answers repeat their terms (products, phases, codes): convert each one once.
-        converted: dict[Any, Node | None] = {None: None}
-        get = converted.get
-
-        def term(value: Any) -> Node | None:
-            found = get(value, converted)
-            if found is converted:
-                found = converted[value] = from_oxigraph(value)
-            return found  # type: ignore[return-value]
-
         # The rows are made while Oxigraph evaluates, and make no cycles: collecting is wasted.
+        # They keep Oxigraph's terms; the table makes rdflib's when they are asked for.
         with paused_gc():
-            rows = [tuple(map(term, solution)) for solution in solutions]
-        return ResultTable(columns, rows)
+            rows = [tuple(solution) for solution in solutions]
+        return ResultTable(columns, oxigraph=rows)
 
     def update(self, text: str) -> None:
         self._store.update(text)

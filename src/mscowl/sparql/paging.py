@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Final
-
-from rdflib.term import Node
+from typing import TYPE_CHECKING, Any, Final
 
 from mscowl.errors import EndpointError, InputError
 from mscowl.sparql.results import ResultTable
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 
 @lru_cache(maxsize=4)
