@@ -280,3 +280,57 @@ def test_where_group_skips_comments_strings_and_iris() -> None:
     assert opening is not None and query[opening:].strip() == "$this ?p ?o }"
     assert where_group("SELECT $this { $this ?p ?o }") is None
     assert where_group("SELECT ?x WHERE") is None
+
+
+TURTLE_DATA = """@prefix ex: <http://example.org/> .
+ex:a ex:p ex:b ; ex:q "one"@en , "2"^^<http://www.w3.org/2001/XMLSchema#integer> .
+ex:b ex:p ex:c .
+"""
+
+
+def _store_triples(index: TripleIndex) -> set[str]:
+    """The store's triples as N-Triples text, blank nodes named alike (each store has its own)."""
+    import re
+
+    return {
+        re.sub(r"_:\w+", "_:b", str(q.triple))
+        for q in index.store().quads_for_pattern(None, None, None)
+    }
+
+
+@pytest.mark.parametrize("source", ["file", "bytes", "blank-node"])
+def test_the_store_loaded_beside_the_parse_has_the_same_triples(
+    tmp_path: Path, source: str
+) -> None:
+    """With ``load_store`` the SPARQL store is loaded on a second thread while the index is
+    filled; it must hold what the store built afterwards holds, and no loader may outlive it."""
+    import threading
+
+    data = TURTLE_DATA + ("ex:c ex:p [ ex:q ex:d ] .\n" if source == "blank-node" else "")
+    path = tmp_path / "data.ttl"
+    path.write_text(data, encoding="utf-8")
+    nt = Graph().parse(data=data, format="turtle").serialize(format="nt", encoding="utf-8")
+    stores = []
+    for load_store in (False, True):
+        index = TripleIndex(load_store=load_store)
+        if source == "bytes":
+            index.add_ntriples(nt)
+        else:
+            index.add_file(path)
+        index.add_triples(Graph().parse(data="<http://example.org/o> a <http://example.org/C> ."))
+        stores.append(_store_triples(index))
+    assert stores[0] == stores[1] and len(stores[0]) == 5 + (2 if source == "blank-node" else 0)
+    assert not [t for t in threading.enumerate() if t.name == "mscowl-store-loader"]
+
+
+def test_bad_data_stops_the_loader_before_the_error(tmp_path: Path) -> None:
+    import threading
+
+    from mscowl.errors import InputError
+
+    path = tmp_path / "bad.ttl"
+    path.write_text(TURTLE_DATA + "ex:c ex:p .\n", encoding="utf-8")
+    index = TripleIndex(load_store=True)
+    with pytest.raises(InputError, match="not valid RDF"):
+        index.add_file(path)
+    assert not [t for t in threading.enumerate() if t.name == "mscowl-store-loader"]

@@ -70,12 +70,15 @@ class OriginIndex:
                 header = tuple(next(fh, "").rstrip("\r\n").split("\t"))
                 if header != HEADER:
                     raise ValueError(f"expected the header {' '.join(HEADER)}")
+                if subjects is not None and not subjects:
+                    return index  # a report without results needs no cell
                 for line in fh:
+                    # the subject alone first: most rows are about nodes no result names
+                    if subjects is not None and line[: line.find("\t")] not in subjects:
+                        continue
                     subject, predicate, obj, file, sheet, row, column = line.rstrip("\r\n").split(
                         "\t"
                     )
-                    if subjects is not None and subject not in subjects:
-                        continue
                     origin = Origin(file, sheet or None, int(row) if row else None, column or None)
                     if predicate:
                         index.add_triple((subject, predicate, obj), origin)

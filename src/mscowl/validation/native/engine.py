@@ -64,6 +64,11 @@ class NativeValidator:
         targeted |= self.implicit
         self.targeted = [self.shape(s) for s in sorted(targeted, key=str)]
 
+    @property
+    def uses_sparql(self) -> bool:
+        """Whether a compiled shape has a SHACL-SPARQL constraint (the data's store is needed)."""
+        return any(shape.sparql for shape in self._compiled.values())
+
     # Compiling ----------------------------------------------------------------------------
 
     def shape(self, node: Node) -> Shape:
@@ -218,7 +223,7 @@ def validate_native(
     """Validate data files (or a freshly built graph) with the ontology mixed in; the report and
     the labels of the data and ontology."""
     validator = NativeValidator(shapes)
-    index = TripleIndex()
+    index = TripleIndex(load_store=validator.uses_sparql)
     if kg is not None:
         index.add_ntriples(kg.ntriples())
         index.prefixes.update(kg.prefixes())  # pySHACL's data graph binds these, and no others

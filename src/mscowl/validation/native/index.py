@@ -3,6 +3,7 @@ with the pyoxigraph store that the SHACL-SPARQL constraints query, built from th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,10 +26,12 @@ class TripleIndex:
     """Triples as ``predicate → subject → [objects]`` (rdflib terms), plus what SHACL needs.
 
     Each distinct term is converted from pyoxigraph to rdflib once. A pyoxigraph store with the
-    same triples is built when a SHACL-SPARQL constraint needs one.
+    same triples is built when a SHACL-SPARQL constraint needs one; with ``load_store``, Oxigraph
+    loads each source into it on a second thread while Python reads the same source into the
+    index (the bulk loader does not hold the GIL: the load costs no wall time on two cores).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, load_store: bool = False) -> None:
         self.forward: dict[Node, dict[Node, list[Node]]] = {}
         self._backward: dict[Node, dict[Node, list[Node]]] = {}
         self._terms: dict[Any, Node] = {}
@@ -47,6 +50,11 @@ class TripleIndex:
         self._sources: list[tuple[bytes | Path, Any, str | None]] | None = []
         #: The triples added as rdflib terms (the ontology), converted for the store.
         self._added: list[tuple[Node, Node, Node]] = []
+        #: The store being loaded beside the parse (``load_store``), its thread and its error.
+        self._load_store = load_store
+        self._loading: pyoxigraph.Store | None = None
+        self._loader: threading.Thread | None = None
+        self._load_error: BaseException | None = None
 
     # Filling ------------------------------------------------------------------------------
 
@@ -63,6 +71,7 @@ class TripleIndex:
 
     def add_ntriples(self, data: bytes) -> None:
         ox = load_oxigraph()
+        self._start_loading(data, ox.RdfFormat.N_TRIPLES, None)
         self._add_parsed(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), Origin("<data>"))
         self._source(data, ox.RdfFormat.N_TRIPLES, None)
 
@@ -80,11 +89,11 @@ class TripleIndex:
 
             self.add_triples(parse_rdf(path))
             return
-        parsed = ox.parse(
-            path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri()
-        )
+        base = path.resolve().as_uri()
+        self._start_loading(path, getattr(ox.RdfFormat, fmt), base)
+        parsed = ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=base)
         self._add_parsed(parsed, Origin(str(path)))
-        self._source(path, getattr(ox.RdfFormat, fmt), path.resolve().as_uri())
+        self._source(path, getattr(ox.RdfFormat, fmt), base)
         for prefix, namespace in (getattr(parsed, "prefixes", None) or {}).items():
             self.prefixes.setdefault(prefix, namespace)
 
@@ -92,26 +101,36 @@ class TripleIndex:
         terms = self._terms
         convert = from_ox
         try:
-            for quad in quads:
-                s, p, o = quad.subject, quad.predicate, quad.object
-                s2 = terms.get(s)
-                if s2 is None:
-                    s2 = terms[s] = convert(s)
-                    if isinstance(s2, BNode):
-                        self._sources = None
-                p2 = terms.get(p)
-                if p2 is None:
-                    p2 = terms[p] = convert(p)
-                o2 = terms.get(o)
-                if o2 is None:
-                    o2 = terms[o] = convert(o)
-                    if isinstance(o2, BNode):
-                        self._sources = None
-                self.add(s2, p2, o2)
+            self._parse_into_index(quads, terms, convert)
         except SyntaxError as exc:
+            self._stop_loading()
             raise InputError(f"not valid RDF: {exc}", origin) from exc
         except OSError as exc:
+            self._stop_loading()
             raise InputError(f"cannot read: {exc.strerror}", origin) from exc
+
+    def _parse_into_index(
+        self,
+        quads: Iterable[pyoxigraph.Quad],
+        terms: dict[Any, Node],
+        convert: Callable[[Any], Node],
+    ) -> None:
+        for quad in quads:
+            s, p, o = quad.subject, quad.predicate, quad.object
+            s2 = terms.get(s)
+            if s2 is None:
+                s2 = terms[s] = convert(s)
+                if isinstance(s2, BNode):
+                    self._sources = None
+            p2 = terms.get(p)
+            if p2 is None:
+                p2 = terms[p] = convert(p)
+            o2 = terms.get(o)
+            if o2 is None:
+                o2 = terms[o] = convert(o)
+                if isinstance(o2, BNode):
+                    self._sources = None
+            self.add(s2, p2, o2)
 
     # Reading ------------------------------------------------------------------------------
 
@@ -161,15 +180,47 @@ class TripleIndex:
         if self._sources is not None:
             self._sources.append((data, fmt, base))
 
+    def _start_loading(self, data: bytes | Path, fmt: Any, base: str | None) -> None:
+        """With ``load_store``, load a source into the store on a second thread, after the
+        sources before it (one loader at a time keeps their order and the memory bounded)."""
+        if not self._load_store or self._sources is None or self._load_error is not None:
+            return
+        previous = self._loader
+        if self._loading is None:
+            self._loading = load_oxigraph().Store()
+        store = self._loading
+
+        def load() -> None:
+            if previous is not None:
+                previous.join()
+            try:
+                _bulk_load(store, data, fmt, base)
+            except BaseException as exc:  # reported by store(), which then loads again
+                self._load_error = exc
+
+        self._loader = threading.Thread(target=load, name="mscowl-store-loader", daemon=True)
+        self._loader.start()
+
+    def _stop_loading(self) -> None:
+        """Wait for the loader (after bad input: nothing may still be writing) and drop it."""
+        if self._loader is not None:
+            self._loader.join()
+        self._loader = self._loading = None
+        self._load_store = False
+
     def _load_sources(self) -> pyoxigraph.Store:
         ox = load_oxigraph()
         assert self._sources is not None
-        store = ox.Store()
-        for data, fmt, base in self._sources:
-            if isinstance(data, Path):
-                store.bulk_load(path=str(data), format=fmt, base_iri=base)
-            else:
-                store.bulk_load(input=data, format=fmt)
+        loaded_beside = self._loading
+        if self._loader is not None:
+            self._loader.join()
+        if loaded_beside is not None and self._load_error is None:
+            store = loaded_beside  # every source was loaded beside its parse
+        else:
+            store = ox.Store()
+            for data, fmt, base in self._sources:
+                _bulk_load(store, data, fmt, base)
+        self._loader = self._loading = None
         store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in self._added)
         loaded: pyoxigraph.Store = store
         return loaded
@@ -182,6 +233,7 @@ class TripleIndex:
         if self._store is None and self._sources is not None:
             self._store = self._load_sources()
         if self._store is None:
+            self._stop_loading()  # a blank node was read: the loaded copy cannot be used
             ox = load_oxigraph()
             back: dict[Node, Any] = {term: raw for raw, term in self._terms.items()}
 
@@ -247,6 +299,13 @@ class TripleIndex:
                 )
             self._forms = forms
         return forms
+
+
+def _bulk_load(store: Any, data: bytes | Path, fmt: Any, base: str | None) -> None:
+    if isinstance(data, Path):
+        store.bulk_load(path=str(data), format=fmt, base_iri=base)
+    else:
+        store.bulk_load(input=data, format=fmt)
 
 
 def load_oxigraph() -> Any:
