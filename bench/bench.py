@@ -643,6 +643,14 @@ def bench_end_to_end(nt: Path, repeat: int, cache: Path) -> dict[str, Any]:
                 "raw_pyoxigraph": raw["median"],
                 "x_raw": later["median"] / raw["median"] if raw["median"] else None,
             }
+            cli = BIN / "oxigraph"  # the Oxigraph CLI (PyPI `oxigraph`, the `serve` extra)
+            if cli.is_file():
+                (store,) = [p for p in cache.iterdir() if (p / "mscowl-store.json").is_file()]
+                command = [str(cli), "query", "--location", str(store), "--query-file"]
+                peer = repeated([*command, str(text), "--results-format", "tsv"], max(repeat, 3))
+                ok = peer["rc"] == 0 and peer["median"]
+                result[name]["oxigraph_cli"] = peer["median"] if ok else None
+                result[name]["x_oxigraph_cli"] = later["median"] / peer["median"] if ok else None
         return result
     finally:
         os.environ.pop("MSCOWL_STORE_CACHE", None)
@@ -652,6 +660,9 @@ def startup(repeat: int) -> dict[str, Any]:
     mscowl = str(BIN / "mscowl")
     return {
         "python -c pass": repeated([sys.executable, "-c", "pass"], max(repeat, 5)),
+        "python -c 'import click'": repeated(
+            [sys.executable, "-c", "import click"], max(repeat, 5)
+        ),
         "mscowl --help": repeated([mscowl, "--help"], max(repeat, 5)),
         "mscowl query --list": repeated([mscowl, "query", "--list"], max(repeat, 5)),
     }
@@ -746,6 +757,15 @@ def table(results: dict[str, Any]) -> str:
                 f" / {fmt(s['end_to_end'][name]['raw_pyoxigraph'])}"
                 f" ({s['end_to_end'][name]['x_raw']:.1f}x)"
                 if s.get("end_to_end", {}).get(name, {}).get("x_raw")
+                else fmt(None)
+            ),
+        )
+        row(
+            f"`mscowl query {name}` later runs ÷ `oxigraph query` (CLI) on the same store",
+            lambda s, name=name: (
+                f"{fmt(s['end_to_end'][name]['oxigraph_cli'])}: "
+                f"{s['end_to_end'][name]['x_oxigraph_cli']:.1f}x"
+                if s.get("end_to_end", {}).get(name, {}).get("x_oxigraph_cli")
                 else fmt(None)
             ),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,17 @@ def test_benchmark_smallest_scale(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert all(q["oxigraph_runs"] >= 5 for q in scale["queries"].values())
     assert max(q["oxigraph_runs"] for q in scale["queries"].values()) > 5  # fast ones: more
     assert sum("identical" in q for q in scale["queries"].values()) >= 10
-    assert set(results["startup"]) == {"python -c pass", "mscowl --help", "mscowl query --list"}
+    for name in ("mechanisms", "trials"):  # end to end, beside a bare script and the CLI
+        end_to_end = scale["end_to_end"][name]
+        assert end_to_end["later"] > 0 and end_to_end["raw_pyoxigraph"] > 0
+        if (Path(sys.executable).parent / "oxigraph").is_file():
+            assert end_to_end["oxigraph_cli"] is not None, end_to_end
+    assert set(results["startup"]) == {
+        "python -c pass",
+        "python -c 'import click'",
+        "mscowl --help",
+        "mscowl query --list",
+    }
     server = scale["server"]
     if "skipped" not in server or required("MSCOWL_REQUIRE_OXIGRAPH"):
         assert server["publish"]["rc"] == 0
