@@ -937,6 +937,23 @@ def _speedup_cell(scale: dict[str, Any]) -> str:
     return "—"
 
 
+def free_name(path: Path) -> Path:
+    """``path``, or ``NAME-run2.json``, ``-run3`` ... when a recorded run has that name: a new run
+    never overwrites one that the README cites.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "2026-12-02-50000.json").write_text("{}")
+    >>> free_name(folder / "2026-12-02-50000.json").name
+    '2026-12-02-50000-run2.json'
+    """
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-run{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -971,7 +988,7 @@ def main(argv: list[str] | None = None) -> int:
         "scales": [],
     }
     args.results.mkdir(parents=True, exist_ok=True)
-    target = args.results / f"{results['date'][:10]}-{'-'.join(map(str, scales))}.json"
+    target = free_name(args.results / f"{results['date'][:10]}-{'-'.join(map(str, scales))}.json")
     try:
         for rows in scales:  # written after each scale, so that a long run keeps what it has
             scale = bench_scale(rows, args.repeat, work, args.rdflib_timeout, args.pyshacl_timeout)
