@@ -132,23 +132,28 @@ def test_peripheral_blood_msc_by_part_of_blood_would_capture_cord_blood_msc(
     'umbilical cord blood is_a blood', cord blood MSCs were classified as peripheral blood
     MSCs. The merged check above finds exactly that when the old definition is put back."""
     pb_msc = MSCO["0000109"]
-    definition, members, rest = BNode(), BNode(), BNode()
-    restriction = BNode()
     graph = merged_with_upstream(ontology)
+    define_as_msc_part_of(graph, pb_msc, "UBERON:0000178")
+    assert (str(MSCO["0000103"]), str(pb_msc)) in own_subsumptions(graph)
+
+
+def define_as_msc_part_of(graph: Graph, cls: URIRef, tissue: str) -> None:
+    """Add ``cls EquivalentTo 'mesenchymal stem cell' and ('part of' some tissue)``."""
+    definition, members, rest, restriction = BNode(), BNode(), BNode(), BNode()
     for triple in [
+        (cls, RDF.type, OWL.Class),
         (restriction, RDF.type, OWL.Restriction),
         (restriction, OWL.onProperty, URIRef(expand("BFO:0000050"))),
-        (restriction, OWL.someValuesFrom, URIRef(expand("UBERON:0000178"))),
+        (restriction, OWL.someValuesFrom, URIRef(expand(tissue))),
         (definition, RDF.type, OWL.Class),
         (definition, OWL.intersectionOf, members),
         (members, RDF.first, URIRef(expand("CL:0000134"))),
         (members, RDF.rest, rest),
         (rest, RDF.first, restriction),
         (rest, RDF.rest, RDF.nil),
-        (pb_msc, OWL.equivalentClass, definition),
+        (cls, OWL.equivalentClass, definition),
     ]:
         graph.add(triple)  # type: ignore[arg-type]
-    assert (str(MSCO["0000103"]), str(pb_msc)) in own_subsumptions(graph)
 
 
 def test_regression_a_datatype_outside_the_owl2_map_is_bad_input_not_a_bug() -> None:
@@ -196,20 +201,6 @@ def test_an_own_duplicate_of_a_cl_msc_type_would_be_found(ontology: LoadedOntolo
     """The check above can fail: an own 'MSC and part_of some bone marrow' is CL:0002540, and
     HermiT puts it under CL's bone marrow cell (CL:0002092) through CL's definitions."""
     duplicate = MSCO["0999999"]
-    definition, members, rest, restriction = BNode(), BNode(), BNode(), BNode()
     graph = merged_with_upstream(ontology)
-    for triple in [
-        (duplicate, RDF.type, OWL.Class),
-        (restriction, RDF.type, OWL.Restriction),
-        (restriction, OWL.onProperty, URIRef(expand("BFO:0000050"))),
-        (restriction, OWL.someValuesFrom, URIRef(expand("UBERON:0002371"))),
-        (definition, RDF.type, OWL.Class),
-        (definition, OWL.intersectionOf, members),
-        (members, RDF.first, URIRef(expand("CL:0000134"))),
-        (members, RDF.rest, rest),
-        (rest, RDF.first, restriction),
-        (rest, RDF.rest, RDF.nil),
-        (duplicate, OWL.equivalentClass, definition),
-    ]:
-        graph.add(triple)  # type: ignore[arg-type]
+    define_as_msc_part_of(graph, duplicate, "UBERON:0002371")
     assert (str(duplicate), expand("CL:0002092")) in own_under_cl(graph)
