@@ -192,6 +192,13 @@ def test_a_broken_query_file_does_not_stop_the_others(tmp_path: Path) -> None:
         resolve("other", tmp_path)
 
 
+def test_a_header_cannot_construct_python_objects() -> None:
+    """The #+ header is read with a safe loader (libyaml's where PyYAML has it)."""
+    text = '#+ title: !!python/object/apply:os.system ["echo unsafe"]\nSELECT * WHERE { ?s ?p ?o }'
+    with pytest.raises(InputError, match="not valid YAML"):
+        SavedQuery.parse("q", text)
+
+
 def test_query_file_must_declare_its_parameter_slot() -> None:
     with pytest.raises(InputError, match="needs 'VALUES \\?_x \\{ UNDEF \\}' in the query"):
         SavedQuery.parse("q", "#+ params: [{name: x}]\nSELECT * WHERE { ?s ?p ?o }")
