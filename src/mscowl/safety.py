@@ -24,6 +24,8 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -206,15 +208,29 @@ def excerpt(text: str, limit: int = 60) -> str:
     return f"'{shown}'"
 
 
-#: Strings, IRIs and comments of SPARQL text (group 1), or the keyword SERVICE (group 2).
-_SERVICE: Final = re.compile(
-    r'("""[\s\S]*?"""|'
+#: Strings, IRIs and comments of SPARQL text: what a search for its keywords skips.
+_SPARQL_SKIPPED: Final = (
+    r'"""[\s\S]*?"""|'
     r"'''[\s\S]*?'''|"
     r'"(?:[^"\\\n]|\\.)*"|'
     r"'(?:[^'\\\n]|\\.)*'|"
-    r'<[^<>"{}|^`\\\s]*>|#[^\n]*)|(\bSERVICE\b)',
-    re.IGNORECASE,
+    r'<[^<>"{}|^`\\\s]*>|#[^\n]*'
 )
+
+
+@lru_cache(maxsize=16)
+def _token_pattern(words: str) -> re.Pattern[str]:
+    return re.compile(f"({_SPARQL_SKIPPED})|({words})", re.IGNORECASE)
+
+
+def sparql_tokens(text: str, words: str) -> Iterator[re.Match[str]]:
+    """The matches of the regular expression ``words`` (no capturing groups of its own) in
+    SPARQL text outside its strings, IRIs and comments, in order; ``match[2]`` is the token.
+
+    >>> [m[2] for m in sparql_tokens('SELECT * { ?s ?p "SELECT" } # SELECT', r"\\bSELECT\\b")]
+    ['SELECT']
+    """
+    return (match for match in _token_pattern(words).finditer(text) if match[2])
 
 
 def uses_service(text: str) -> bool:
@@ -225,4 +241,4 @@ def uses_service(text: str) -> bool:
     >>> uses_service('SELECT * { ?s ?p "SERVICE" } # a SERVICE in a comment')
     False
     """
-    return any(match[2] for match in _SERVICE.finditer(text))
+    return any(sparql_tokens(text, r"\bSERVICE\b"))

@@ -3,12 +3,12 @@ answer in requests of N rows from servers that cap the rows of one answer."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from mscowl.errors import EndpointError, InputError
+from mscowl.safety import sparql_tokens
 from mscowl.sparql.results import ResultTable
 
 if TYPE_CHECKING:
@@ -22,14 +22,6 @@ def _parsed_query(text: str) -> Any:
     from rdflib.plugins.sparql.parser import parseQuery
 
     return parseQuery(text)
-
-
-#: Strings, IRIs and comments (skipped), or a keyword that decides how a query is read.
-_TOKENS: Final = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|'
-    r"<[^<>\"{}|^`\\\s]*>|#[^\n]*|\b(SERVICE|DESCRIBE)\b",
-    re.IGNORECASE,
-)
 
 
 def query_form(text: str) -> str:
@@ -48,7 +40,7 @@ def query_form(text: str) -> str:
     """
     import pyoxigraph
 
-    keywords = {m[1].upper() for m in _TOKENS.finditer(text) if m[1]}
+    keywords = {m[2].upper() for m in sparql_tokens(text, r"\b(?:SERVICE|DESCRIBE)\b")}
     if "SERVICE" not in keywords:
         try:
             result = pyoxigraph.Store().query(text)

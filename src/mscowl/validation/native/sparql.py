@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from mscowl.errors import InputError
 from mscowl.rdf.namespaces import SH
+from mscowl.safety import sparql_tokens
 from mscowl.validation.native.errors import UnsupportedShapesError
 from mscowl.validation.native.index import TripleIndex, closure, load_oxigraph, to_ox
 from mscowl.validation.native.model import Finding, distinct
@@ -26,20 +27,9 @@ _WHERE: Final = re.compile(r"\bWHERE\s*$", re.IGNORECASE)
 #: query may write them (``$value`` and ``$PATH`` are pre-bound only in the validators of
 #: constraint components, which this engine refuses).
 _PREBOUND: Final = r"[?$](?:this|currentShape|shapesGraph)\b"
-#: Strings, IRIs and comments (group 1, skipped), or the braces, keywords and variables that
-#: matter for pre-binding (group 2).
-_PREBINDING_TOKENS: Final = re.compile(
-    r'("""[\s\S]*?"""|'
-    r"'''[\s\S]*?'''|"
-    r'"(?:[^"\\\n]|\\.)*"|'
-    r"'(?:[^'\\\n]|\\.)*'|"
-    r'<[^<>"{}|^`\\\s]*>|#[^\n]*)'
-    r"|([{}]|\b(?:MINUS|SERVICE|VALUES|SELECT|EXISTS)\b|\bAS\s+"
-    + _PREBOUND
-    + "|"
-    + _PREBOUND
-    + ")",
-    re.IGNORECASE,
+#: The braces, keywords and variables that matter for pre-binding.
+_PREBINDING_WORDS: Final = (
+    r"[{}]|\b(?:MINUS|SERVICE|VALUES|SELECT|EXISTS)\b|\bAS\s+" + _PREBOUND + "|" + _PREBOUND
 )
 
 
@@ -55,10 +45,8 @@ def check_prebinding(text: str, node: Node) -> None:
     exists_depths: list[int] = []
     pending_exists = False
     selects = 0
-    for match in _PREBINDING_TOKENS.finditer(text):
+    for match in sparql_tokens(text, _PREBINDING_WORDS):
         token = match[2]
-        if token is None:
-            continue
         word = token.upper()
         if word == "{":
             depth += 1
