@@ -364,11 +364,16 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
     return values
 
 
-def catalogue(directory: Path) -> dict[str, SavedQuery]:
-    """Every ``*.rq`` of a directory, by name."""
+def query_files(directory: Path) -> dict[str, Path]:
+    """The ``*.rq`` files of a directory, by name, unparsed."""
     if not directory.is_dir():
         raise InputError("no such query directory", Origin(str(directory)))
-    return {p.stem: SavedQuery.from_file(p) for p in sorted(directory.glob("*.rq"))}
+    return {p.stem: p for p in sorted(directory.glob("*.rq"))}
+
+
+def catalogue(directory: Path) -> dict[str, SavedQuery]:
+    """Every ``*.rq`` of a directory, by name."""
+    return {name: SavedQuery.from_file(p) for name, p in query_files(directory).items()}
 
 
 def resolve(name_or_file: str, directory: Path) -> SavedQuery:
@@ -376,17 +381,15 @@ def resolve(name_or_file: str, directory: Path) -> SavedQuery:
     path = Path(name_or_file)
     if path.suffix == ".rq" or path.is_file():
         return SavedQuery.from_file(path)
-    if not directory.is_dir():
-        raise InputError("no such query directory", Origin(str(directory)))
     # Only the file asked for is parsed: a broken sibling does not stop it, and start-up stays
     # short (parsing every header took a third of a small answer's time).
-    names = sorted(p.stem for p in directory.glob("*.rq"))
-    if name_or_file not in names:
+    files = query_files(directory)
+    if name_or_file not in files:
         raise InputError(
             f"no saved query '{name_or_file}'; expected one of: "
-            f"{', '.join(names)} (or a path to an .rq file)"
+            f"{', '.join(files)} (or a path to an .rq file)"
         )
-    return SavedQuery.from_file(directory / f"{name_or_file}.rq")
+    return SavedQuery.from_file(files[name_or_file])
 
 
 # --------------------------------------------------------------------------------------------
