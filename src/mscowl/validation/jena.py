@@ -102,7 +102,7 @@ def _xerces_bundles(core: Path) -> Path | None:
         ):
             return None
         digest = hashlib.sha256(core.read_bytes()).hexdigest()[:16]
-        cache = _cache_dir()
+        cache = mscowl_cache()
         target = cache / f"jena-xerces-{digest}"
         if not (target / "xerces").is_dir():
             staging = cache / f".jena-xerces-{digest}-{os.getpid()}"
@@ -126,10 +126,10 @@ def _compiled(cp: str) -> Path:
 
     code = (resources.files("mscowl") / "resources" / "java" / f"{CHECKER}.java").read_bytes()
     digest = hashlib.sha256(code + cp.encode()).hexdigest()[:16]
-    target = _cache_dir() / f"jena-shacl-{digest}"
+    target = mscowl_cache() / f"jena-shacl-{digest}"
     if (target / f"{CHECKER}.class").is_file():
         return target
-    staging = _cache_dir() / f".jena-shacl-{digest}-{os.getpid()}"
+    staging = mscowl_cache() / f".jena-shacl-{digest}-{os.getpid()}"
     staging.mkdir(parents=True, exist_ok=True)
     (staging / f"{CHECKER}.java").write_bytes(code)
     result = subprocess.run(
@@ -146,10 +146,6 @@ def _compiled(cp: str) -> Path:
     except OSError:  # another process won the race
         shutil.rmtree(staging, ignore_errors=True)
     return target
-
-
-def _cache_dir() -> Path:
-    return mscowl_cache()
 
 
 def validate_with_jena(shapes: Path, data: list[Path], ontology: Path | None = None) -> list[Graph]:
