@@ -620,6 +620,17 @@ print(len(rows))
 """
 
 
+def oxigraph_cli() -> str | None:
+    """The Oxigraph CLI (PyPI ``oxigraph``, the ``serve`` extra) as ``mscowl serve`` finds it."""
+    from mscowl.errors import ToolMissingError
+    from mscowl.sparql.serve import oxigraph_server
+
+    try:
+        return oxigraph_server()
+    except ToolMissingError:
+        return None
+
+
 def bench_end_to_end(nt: Path, repeat: int, cache: Path) -> dict[str, Any]:
     """``mscowl query`` end to end on the built graph: its first run (which loads the graph into
     a persistent store), later runs (which open it), and a bare pyoxigraph script on that store."""
@@ -643,10 +654,10 @@ def bench_end_to_end(nt: Path, repeat: int, cache: Path) -> dict[str, Any]:
                 "raw_pyoxigraph": raw["median"],
                 "x_raw": later["median"] / raw["median"] if raw["median"] else None,
             }
-            cli = BIN / "oxigraph"  # the Oxigraph CLI (PyPI `oxigraph`, the `serve` extra)
-            if cli.is_file():
+            cli = oxigraph_cli()
+            if cli is not None:
                 (store,) = [p for p in cache.iterdir() if (p / "mscowl-store.json").is_file()]
-                command = [str(cli), "query", "--location", str(store), "--query-file"]
+                command = [cli, "query", "--location", str(store), "--query-file"]
                 peer = repeated([*command, str(text), "--results-format", "tsv"], max(repeat, 3))
                 ok = peer["rc"] == 0 and peer["median"]
                 result[name]["oxigraph_cli"] = peer["median"] if ok else None
