@@ -25,6 +25,23 @@ def test_rows_are_numbered_as_in_a_spreadsheet_and_blank_rows_skipped(tmp_path: 
     assert str(table.rows[1].origin("note")) == f"{path}:4:note"
 
 
+def test_a_value_repeated_in_a_sheet_is_held_once(tmp_path: Path) -> None:
+    """100k rows repeat their codes and CURIEs: one string for each keeps the rows small."""
+    path = tmp_path / "t.csv"
+    path.write_text("id,phase\na,Phase 1\nb, Phase 1\nc,Phase 2\n", encoding="utf-8")
+    first, second, third = read_csv(path).rows
+    assert first["phase"] == second["phase"] == "Phase 1"
+    assert first["phase"] is second["phase"] and third["phase"] == "Phase 2"
+    assert first["missing"] == "" and first.values == ("a", "Phase 1")
+
+
+def test_a_malformed_csv_is_refused_even_after_good_rows(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('id,note\na,x\nb,"open\n', encoding="utf-8")
+    with pytest.raises(InputProblemsError, match="malformed CSV"):
+        read_csv(path)
+
+
 def test_tsv_is_tab_separated(tmp_path: Path) -> None:
     path = tmp_path / "t.tsv"
     path.write_text("id\tnote\na\tx, y\n", encoding="utf-8")

@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Final
 
@@ -54,16 +55,24 @@ _BOMS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
-    """One data row: its spreadsheet row number and its cells by column name (stripped text)."""
+    """One data row: its spreadsheet row number and its cells (stripped text) in the order of
+    the header: a tuple, not a dict per row, which keeps 100k rows small."""
 
     table: Table
     number: int
-    cells: dict[str, str]
+    values: tuple[str, ...]
 
     def __getitem__(self, column: str) -> str:
-        return self.cells.get(column, "")
+        """The cell of ``column``; empty for a column the sheet does not have."""
+        position = self.table.positions.get(column)
+        return "" if position is None else self.values[position]
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """The cells by column name."""
+        return dict(zip(self.table.header, self.values, strict=True))
 
     def origin(self, column: str | None = None) -> Origin:
         """Where a cell of this row (or the row itself) came from."""
@@ -78,6 +87,11 @@ class Table:
     sheet: str | None
     header: list[str]
     rows: list[Row] = field(default_factory=list)
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Column name -> position in a row's values (read once the header is set)."""
+        return {column: position for position, column in enumerate(self.header)}
 
     def origin(self, row: int | None = None, column: str | None = None) -> Origin:
         return Origin(self.file, self.sheet, row, column)
@@ -162,11 +176,25 @@ def read_csv(path: Path, shown: str | None = None) -> Table:
     if not text.strip():
         raise _fail("the file is empty; expected a header row and data rows", Origin(name))
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return _table(name, None, _cleaned(_csv_records(reader, name)))
+
+
+def _csv_records(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:
+    """The records of a CSV reader, read as the table is made (no list of the raw records)."""
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        yield from reader
     except csv.Error as exc:
         raise _fail(f"malformed CSV: {exc}; expected well-formed quoting", Origin(name)) from exc
-    return _table(name, None, ([_clean(c) for c in record] for record in records))
+
+
+def _cleaned(records: Iterable[list[str]]) -> Iterator[list[str]]:
+    """Records with stripped cells (no spaces around a value), a value repeated in the sheet
+    held once: codes and CURIEs repeat in every row, and one string each keeps a sheet small."""
+    held: dict[str, str] = {}
+    hold = held.setdefault
+    for record in records:
+        yield [hold(value, value) for value in map(str.strip, record)]
 
 
 def _fail(message: str, origin: Origin) -> InputProblemsError:
@@ -193,10 +221,6 @@ def _decode(data: bytes, name: str) -> str:
         ) from exc
 
 
-def _clean(value: str) -> str:
-    return value.strip()
-
-
 def _table(file: str, sheet: str | None, records: Iterator[list[str]]) -> Table:
     """Build a table from raw records (header first), checking the header and row lengths."""
     problems: list[InputError] = []
@@ -221,8 +245,9 @@ def _table(file: str, sheet: str | None, records: Iterator[list[str]]) -> Table:
                 )
             )
             continue
-        cells = {column: (record[i] if i < len(record) else "") for i, column in enumerate(header)}
-        table.rows.append(Row(table, number, cells))
+        if len(record) != len(header):
+            record = (record + [""] * len(header))[: len(header)]
+        table.rows.append(Row(table, number, tuple(record)))
     if header is None:
         problems.append(
             InputError("the sheet is empty; expected a header row and data rows", table.origin())
@@ -331,9 +356,9 @@ def _read_workbook(path: Path) -> tuple[dict[str, Table], list[InputError], list
                     Origin(name, title, row0 + 1),
                 )
             )
-        records = [
-            [_clean(_cell_text(v)) for v in row] for row in sheet.to_python(skip_empty_area=False)
-        ]
+        records = list(
+            _cleaned([_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False))
+        )
         header = next((r for r in records if any(r)), [])
         for row0, col0, formula in formulas.get(title, []):
             column = header[col0] if col0 < len(header) and header[col0] else column_letter(col0)
