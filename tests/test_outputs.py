@@ -15,8 +15,14 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from mscowl.errors import InputError
-from mscowl.outputs import MARKER, check_output_folder, write_file, write_outputs
+from mscowl.errors import InputError, InternalError, OutputError
+from mscowl.outputs import (
+    MARKER,
+    check_output_folder,
+    write_file,
+    write_outputs,
+    write_outputs_in_parts,
+)
 
 
 def test_an_earlier_output_of_the_same_command_is_replaced_whole(tmp_path: Path) -> None:
@@ -198,3 +204,67 @@ def test_write_file_is_atomic_and_refuses_what_it_must_not_touch(tmp_path: Path)
     write_file(tmp_path / "r.txt", b"two")
     assert (tmp_path / "r.txt").read_bytes() == b"two"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.txt", "seeds", "w.xlsx"]
+
+
+def _part(pieces: dict[str, str], made: int = 1):  # type: ignore[no-untyped-def]
+    """A part that writes ``pieces`` (file name -> text) and says it made ``made``."""
+
+    def writer(text: str):  # type: ignore[no-untyped-def]
+        return lambda fh: fh.write(text)
+
+    def make():  # type: ignore[no-untyped-def]
+        return {"made": made}, {name: writer(text) for name, text in pieces.items()}
+
+    return make
+
+
+def test_parts_are_made_in_processes_and_joined_in_order(tmp_path: Path) -> None:
+    out = tmp_path / "graph"
+    parts = [_part({"a.nt": "1\n", "b.tsv": "h\n"}, 1), _part({"a.nt": "2\n"}, 2), _part({}, 3)]
+    made = write_outputs_in_parts(parts, out, "build")
+    assert made == [{"made": 1}, {"made": 2}, {"made": 3}]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "a.nt", "b.tsv"]
+    assert (out / "a.nt").read_text() == "1\n2\n" and (out / "b.tsv").read_text() == "h\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]  # no staging left
+
+
+def test_a_rejecting_part_leaves_the_old_output(tmp_path: Path) -> None:
+    out = tmp_path / "graph"
+    write_outputs({"a.nt": b"old"}, out, "build")
+    assert write_outputs_in_parts([_part({"a.nt": "new"}), lambda: None], out, "build") is None
+    assert (out / "a.nt").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
+
+
+def test_a_part_that_fails_is_named_and_the_old_output_kept(tmp_path: Path) -> None:
+    out = tmp_path / "graph"
+    write_outputs({"a.nt": b"old"}, out, "build")
+
+    def bug():  # type: ignore[no-untyped-def]
+        raise ValueError("a bug")
+
+    def full(fh: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    def killed():  # type: ignore[no-untyped-def]
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(InternalError, match="ValueError: a bug"):
+        write_outputs_in_parts([_part({"a.nt": "new"}), bug], out, "build")
+    with pytest.raises(OutputError, match=r"a\.nt: No space left"):
+        write_outputs_in_parts([lambda: ({}, {"a.nt": full})], out, "build")
+    with pytest.raises(OutputError, match="ended with status -9"):
+        write_outputs_in_parts([_part({"a.nt": "new"}), killed], out, "build")
+    assert (out / "a.nt").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
+
+
+def test_waiting_is_called_while_the_parts_run(tmp_path: Path) -> None:
+    calls = []
+
+    def slow():  # type: ignore[no-untyped-def]
+        time.sleep(0.35)
+        return {}, {}
+
+    write_outputs_in_parts([slow], tmp_path / "out", "build", waiting=lambda: calls.append(1))
+    assert len(calls) >= 2

@@ -28,16 +28,19 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import json
 import os
+import selectors
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Mapping as MappingABC
+from functools import partial
 from pathlib import Path
-from typing import Final, TextIO
+from typing import Any, BinaryIO, Final, TextIO
 
-from mscowl.errors import InputError, Origin, OutputError
+from mscowl.errors import InputError, InternalError, Origin, OutputError
 
 #: The file that marks a folder as a command's own output (its first line names the command).
 MARKER: Final = ".mscowl-output"
@@ -46,6 +49,8 @@ MARKER: Final = ".mscowl-output"
 Writer = Callable[[TextIO], None]
 
 _STAGING: Final = ".mscowl-staging-"
+#: A part's folder inside the staging folder (see :func:`write_outputs_in_parts`).
+_PART: Final = ".part-"
 
 
 def write_outputs(
@@ -61,6 +66,126 @@ def write_outputs(
     :class:`InputError` (nothing written) when ``out`` may not be replaced, and
     :class:`OutputError` naming the file when a file cannot be written (``out`` kept as it was).
     """
+    with _staging(out, command, protected) as staging:
+        failures = _write_files({**files, MARKER: _marker(command)}, staging)
+        if failures:
+            raise OutputError("cannot write " + "; ".join(failures), Origin(str(out)))
+
+
+#: One part of every file of an output, made in its own process: what it made (counts, for
+#: the caller) and a writer per file name; or ``None`` when the part found that the output
+#: must not be written (e.g. a problem of the input, which the caller then reports).
+Part = Callable[[], tuple[dict[str, int], MappingABC[str, Writer]] | None]
+
+
+def write_outputs_in_parts(
+    parts: Sequence[Part],
+    out: Path,
+    command: str,
+    protected: Iterable[Path] = (),
+    waiting: Callable[[], None] | None = None,
+) -> list[dict[str, int]] | None:
+    """Write an output whose every file is the concatenation, in order, of the parts' pieces
+    of it, each part made in a process of its own (forked, so that it shares the caller's
+    memory); the folder ``out`` is replaced as by :func:`write_outputs`.
+
+    Returns what each part made, or ``None`` when a part rejected the output (nothing is
+    written then, ``out`` is untouched). ``waiting`` is called about ten times a second
+    while the parts run (a progress bar). Where the platform cannot fork, the parts run one
+    after another in this process.
+    """
+    with _staging(out, command, protected) as staging:
+        folders = [staging / f"{_PART}{number}" for number in range(len(parts))]
+        for folder in folders:
+            folder.mkdir()
+        if hasattr(os, "fork"):
+            children = [
+                _fork(partial(_make_part, part, folder))
+                for part, folder in zip(parts, folders, strict=True)
+            ]
+            reports = _join_all(children, waiting)
+        else:  # pragma: no cover - platforms without fork
+            reports = [
+                _make_part(part, folder) for part, folder in zip(parts, folders, strict=True)
+            ]
+        made: list[dict[str, int]] = []
+        failures: list[str] = []
+        rejected = False
+        for report in reports:
+            answer: dict[str, Any] = (
+                json.loads(report) if report.startswith("{") else {"failures": [report]}
+            )
+            if "error" in answer:
+                raise InternalError(f"a part of {out} could not be made: {answer['error']}")
+            failures.extend(answer.get("failures", []))
+            if answer.get("made") is None:
+                rejected = True
+            else:
+                made.append(answer["made"])
+        if failures:
+            raise OutputError("cannot write " + "; ".join(failures), Origin(str(out)))
+        if rejected:
+            return None
+        names = sorted({p.name for folder in folders for p in folder.iterdir()})
+        for name in names:
+            _concatenate([folder / name for folder in folders], staging / name)
+        for folder in folders:
+            shutil.rmtree(folder)
+        failures = _write_files({MARKER: _marker(command)}, staging)
+        if failures:
+            raise OutputError("cannot write " + "; ".join(failures), Origin(str(out)))
+        return made
+
+
+def _make_part(part: Part, folder: Path) -> str:
+    """Run one part and write its pieces into ``folder``; the JSON report for the parent."""
+    try:
+        result = part()
+    except Exception as exc:  # our bug: reported to the parent, which raises InternalError
+        return json.dumps({"error": f"{type(exc).__name__}: {exc}"})
+    if result is None:
+        return json.dumps({"made": None})
+    made, writers = result
+    failures = []
+    for name, writer in writers.items():
+        try:
+            failure = _write_file(folder / name, writer)
+        except Exception as exc:  # a writer's bug, reported with the file it was writing
+            failure = f"{type(exc).__name__}: {exc}"
+        if failure:
+            failures.append(f"{name}: {failure}")
+    return json.dumps({"made": made, "failures": failures})
+
+
+def _concatenate(pieces: Sequence[Path], target: Path) -> None:
+    """``target`` as the pieces one after another: the first renamed, the others appended
+    (in the kernel where it can, without reading them into this process)."""
+    first, *rest = [piece for piece in pieces if piece.exists()]
+    first.rename(target)
+    with target.open("ab") as sink:
+        for piece in rest:
+            with piece.open("rb") as source:
+                _copy_to_end(source, sink)
+
+
+def _copy_to_end(source: BinaryIO, sink: BinaryIO) -> None:
+    size = os.fstat(source.fileno()).st_size
+    copied = 0
+    try:
+        while copied < size:
+            step = os.copy_file_range(source.fileno(), sink.fileno(), size - copied)
+            if step == 0:
+                break
+            copied += step
+    except (AttributeError, OSError):  # no copy_file_range here, or not between these files
+        source.seek(copied)
+        shutil.copyfileobj(source, sink)
+
+
+@contextlib.contextmanager
+def _staging(out: Path, command: str, protected: Iterable[Path]) -> Iterator[Path]:
+    """A staging folder beside ``out``, for the block to fill; swapped in for ``out`` when the
+    block ends normally, removed in any case (afterwards it holds the old output)."""
     target = check_output_folder(out, command, protected)
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o777)
     _remove_abandoned_staging(target)
@@ -68,10 +193,9 @@ def write_outputs(
     staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     try:
         staging.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; a folder follows the umask
-        failures = _write_files({**files, MARKER: _marker(command)}, staging)
-        if failures:
-            raise OutputError("cannot write " + "; ".join(failures), Origin(str(out)))
-        _swap_in(staging, target)
+        yield staging
+        if (staging / MARKER).exists():  # written last: the output is whole
+            _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # the new files, or after the swap the old
 
@@ -317,15 +441,34 @@ _PR_SET_PDEATHSIG: Final = 1
 
 def _start_writer(files: list[tuple[str, Path, bytes | Writer]]) -> tuple[int, int] | None:
     """Fork a process that writes ``files`` (name, target, data) one after another; its pid
-    and the pipe it reports failures on, one per line (``None`` when there is nothing to do).
-    The child is killed when its parent dies, so a killed build leaves no writer behind."""
+    and the pipe it reports failures on, one per line (``None`` when there is nothing to do)."""
     if not files:
         return None
+
+    def write() -> str:
+        failures: list[str] = []
+        for name, target, data in files:
+            try:
+                failure = _write_file(target, data)
+            except BaseException as exc:  # reported to the parent, which raises
+                failure = f"{type(exc).__name__}: {exc}"
+            if failure:
+                failures.append(f"{name}: {failure}")
+        return "\n".join(failures)
+
+    return _fork(write)
+
+
+def _fork(task: Callable[[], str]) -> tuple[int, int]:
+    """Fork a process that runs ``task`` and sends back its report; the pid and the pipe to
+    read the report from. The child ends with status 0 on an empty report or a JSON one, 1
+    otherwise (an exception is reported by its type and text); it is killed when its parent
+    dies, so that a killed command leaves no process behind."""
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # the child: write, report, and leave without the parent's exit handlers
-        status = 1  # unless every file was written
+    if pid == 0:  # the child: run, report, and leave without the parent's exit handlers
+        status = 1  # unless the task ran to its end
         try:
             os.close(read_end)
             libc = _libc()
@@ -333,28 +476,66 @@ def _start_writer(files: list[tuple[str, Path, bytes | Writer]]) -> tuple[int, i
                 libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
             if os.getppid() != parent:  # the parent died before the prctl took effect
                 os._exit(1)
-            failures: list[str] = []
-            for name, target, data in files:
-                try:
-                    failure = _write_file(target, data)
-                except BaseException as exc:  # reported to the parent, which raises
-                    failure = f"{type(exc).__name__}: {exc}"
-                if failure:
-                    failures.append(f"{name}: {failure}")
-            os.write(write_end, "\n".join(failures).encode("utf-8", "replace")[:4096])
-            status = 1 if failures else 0
+            try:
+                report = task()
+            except BaseException as exc:  # reported to the parent, which raises
+                report = f"{type(exc).__name__}: {exc}"
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(report.encode("utf-8", "replace"))
+            status = 0 if not report or report.startswith("{") else 1
         finally:
             os._exit(status)
     os.close(write_end)
     return pid, read_end
 
 
+def _join_all(children: Sequence[tuple[int, int]], waiting: Callable[[], None] | None) -> list[str]:
+    """Wait for forked children (pid, pipe); their reports, in order (see :func:`_report`).
+    ``waiting`` is called about ten times a second meanwhile. Should this process be
+    interrupted, the children are killed first."""
+    reports = [b""] * len(children)
+    codes = [1] * len(children)
+    open_pipes = {pipe: number for number, (_, pipe) in enumerate(children)}
+    try:
+        with selectors.DefaultSelector() as selector:
+            for pipe in open_pipes:
+                selector.register(pipe, selectors.EVENT_READ)
+            while open_pipes:
+                for key, _ in selector.select(timeout=0.1):
+                    chunk = os.read(key.fd, 65536)
+                    if chunk:
+                        reports[open_pipes[key.fd]] += chunk
+                    else:
+                        selector.unregister(key.fd)
+                        del open_pipes[key.fd]
+                if waiting:
+                    waiting()
+    except BaseException:
+        for pid, _ in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        for number, (pid, pipe) in enumerate(children):
+            with contextlib.suppress(OSError):
+                os.close(pipe)
+            with contextlib.suppress(ChildProcessError):
+                codes[number] = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return [
+        _report(report.decode("utf-8", "replace"), code)
+        for report, code in zip(reports, codes, strict=True)
+    ]
+
+
+def _report(report: str, code: int) -> str:
+    """A child's report; when it ended otherwise than by finishing its task (killed, out of
+    memory), a report that says so."""
+    if code == 0 or report:
+        return report
+    return f"the writing process ended with status {code}"
+
+
 def _join_writer(pid: int, pipe: int) -> list[str]:
     """Wait for the writer process; what it could not write, and why."""
-    with os.fdopen(pipe, "rb") as fh:
-        message = fh.read().decode("utf-8", "replace")
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    if code == 0:
-        return []
-    return message.splitlines() or [f"the writing process ended with status {code}"]
+    (report,) = _join_all([(pid, pipe)], None)
+    return report.splitlines()  # empty when every file was written
