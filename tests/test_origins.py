@@ -16,14 +16,14 @@ ROUTE = "<https://w3id.org/mscowl/MSCO_0000911>"
 
 def write_index(path: Path) -> Path:
     iv = "<http://purl.obolibrary.org/obo/NCIT_C38276>"
-    triples = [
-        ((TRIAL, ROUTE, iv), Origin("trials.csv", None, 3, "route")),
-        ((PRODUCT, ROUTE, '"a\\ttab"'), Origin("products.csv", None, 2, "route")),
-    ]
-    nodes = [
-        (TRIAL, Origin("trials.csv", None, 3, "id")),
-        (PRODUCT, Origin("products.csv", None, 2, "id")),
-    ]
+    triples = {
+        (TRIAL, ROUTE, iv): Origin("trials.csv", None, 3, "route"),
+        (PRODUCT, ROUTE, '"a\\ttab"'): Origin("products.csv", None, 2, "route"),
+    }
+    nodes = {
+        TRIAL: Origin("trials.csv", None, 3, "id"),
+        PRODUCT: Origin("products.csv", None, 2, "id"),
+    }
     path.write_text("".join(index_lines(triples, nodes)), encoding="utf-8")
     return path
 

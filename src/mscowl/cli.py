@@ -268,6 +268,13 @@ def imports(ontology_dir: Path, check: bool, reference: Path | None) -> None:
     help="Check every external CURIE against the verified releases.",
 )
 @reference_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to map and write a large input with (the output is the same for any "
+    "number). Default: one per core.",
+)
 @reports_errors
 def build(
     seeds: Path | None,
@@ -276,15 +283,16 @@ def build(
     ontology_path: Path,
     verify_terms: bool,
     reference: Path | None,
+    jobs: int | None,
 ) -> None:
     """Build the knowledge graph (Turtle, N-Triples, origin index) from the seed sheets.
 
     Every problem of the input is reported as file[:sheet]:row:column: found ..., expected ...;
     exit 2 then, with the previous output untouched.
     """
-    from mscowl.api import build as build_graph
+    from mscowl.api import build_files
 
-    kg = build_graph(
+    built = build_files(
         _seeds(seeds),
         out=out,
         mapping=mapping_path,
@@ -292,9 +300,10 @@ def build(
         verify_terms=verify_terms,
         reference=reference,
         progress=_progress_bar,
+        jobs=jobs,
     )
-    sheets = ", ".join(f"{name} {count}" for name, count in kg.rows_per_sheet.items())
-    click.echo(f"built {len(kg.triples)} triples about {len(kg.subjects)} subjects into {out}/")
+    sheets = ", ".join(f"{name} {count}" for name, count in built.rows_per_sheet.items())
+    click.echo(f"built {built.triples} triples about {built.subjects} subjects into {out}/")
     click.echo(f"rows: {sheets}")
 
 

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, groupby, pairwise
+from operator import itemgetter
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal
 from rdflib.term import Node
 
 from mscowl.rdf.namespaces import XSD_STRING
+
+#: A triple as three terms in N-Triples syntax.
+Triple = tuple[str, str, str]
+#: A subject and its triples, sorted, each with a value the caller keeps beside it (where it
+#: came from): see :func:`subject_blocks`.
+Block = tuple[str, list[tuple[Triple, Any]]]
 
 
 def write_turtle(graph: Graph) -> str:
@@ -157,12 +166,46 @@ def nt_term(node: Node) -> str:
     return f"<{node}>"
 
 
+def subject_blocks(triples: Mapping[Triple, Any]) -> list[Block]:
+    """The triples (keys; each with its value, such as where it came from) sorted, in blocks
+    of one subject: what every sorted writer here reads (sort once, write three files).
+
+    >>> triples = {("<b>", "<p>", "3"): 0, ("<a>", "<q>", "2"): 1, ("<a>", "<p>", "1"): 2}
+    >>> [(s, [(p, o, value) for (_, p, o), value in b]) for s, b in subject_blocks(triples)]
+    [('<a>', [('<p>', '1', 2), ('<q>', '2', 1)]), ('<b>', [('<p>', '3', 0)])]
+    """
+    ordered = sorted(triples.items())  # the keys differ: the values are never compared
+    return [(subject, list(block)) for subject, block in groupby(ordered, key=_subject_of)]
+
+
+def _subject_of(item: tuple[Triple, Any]) -> str:
+    return item[0][0]
+
+
+def nt_blocks(blocks: Iterable[Block]) -> Iterator[str]:
+    """Sorted N-Triples, one subject at a time. Sorting the triples sorts the lines: no term
+    is a proper prefix of another followed by a character below a space (an IRI ends with its
+    only ``>``; a literal's closing quote is followed by ``@``, ``^`` or nothing)."""
+    for _, block in blocks:
+        yield "".join([f"{s} {p} {o} .\n" for (s, p, o), _ in block])
+
+
+def nt_lines(triples: Iterable[Triple]) -> Iterator[str]:
+    """Sorted N-Triples lines (see :func:`nt_blocks`) from triples of N-Triples terms.
+
+    >>> list(nt_lines([("<b>", "<p>", '"2"'), ("<a>", "<p>", '"1"')]))
+    ['<a> <p> "1" .\\n', '<b> <p> "2" .\\n']
+    """
+    return nt_blocks(subject_blocks(dict.fromkeys(triples)))
+
+
 def turtle_chunks(
-    triples: Iterable[tuple[str, str, str]], prefixes: Mapping[str, str]
+    triples: Iterable[Triple], prefixes: Mapping[str, str], header: bool = True
 ) -> Iterator[str]:
     """Sorted Turtle from triples of N-Triples terms (see :func:`nt_term`), one subject block
     at a time, as pieces of text to write: fast and deterministic for large generated graphs
-    (IRIs, literals; no blank nodes).
+    (IRIs, literals; no blank nodes). Without ``header``, the blocks alone (no prefixes), to
+    follow the text of subjects sorted before them.
 
     >>> triples = [("<http://x.org/a>", "<http://x.org/p>", '"1"')]
     >>> print("".join(turtle_chunks(triples, {"x": "http://x.org/"})))
@@ -172,45 +215,85 @@ def turtle_chunks(
         x:p "1" .
     <BLANKLINE>
     """
-    namespaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+    return turtle_blocks(subject_blocks(dict.fromkeys(triples)), prefixes, header)
+
+
+def turtle_blocks(
+    blocks: Sequence[Block], prefixes: Mapping[str, str], header: bool = True
+) -> Iterator[str]:
+    """:func:`turtle_chunks` from :func:`subject_blocks`.
+
+    Subjects and predicates sort on their IRIs, rdf:type first; objects on their terms. IRIs
+    sort as their terms do, but where one is a proper prefix of another (``<x/a>`` after
+    ``<x/a1>``, ``x/a`` before ``x/a1``): the subjects are sorted again on their IRIs, and the
+    triples of a subject too when any predicate is a prefix of another.
+    """
     rdf_type = f"<{RDF.type}>"
-    names: dict[str, str] = {rdf_type: "a"}
+    names = {rdf_type: "a"}
+    name, known = _namer(prefixes, names), names.get
+    triples = map(itemgetter(0), chain.from_iterable(map(itemgetter(1), blocks)))
+    predicates = sorted(p[1:-1] for p in set(map(itemgetter(1), triples)))
+    clash = any(b.startswith(a) for a, b in pairwise(predicates))
+
+    def ordered(block: list[tuple[Triple, Any]]) -> list[tuple[Triple, Any]]:
+        if clash:
+            return sorted(block, key=lambda i: (i[0][1] != rdf_type, i[0][1][1:-1], i[0][2]))
+        # sorted on (predicate, object) already: the rdf:type triples are one run, put first
+        start = bisect_left(block, rdf_type, key=_predicate_of)
+        end = bisect_right(block, rdf_type, start, key=_predicate_of)
+        return block[start:end] + block[:start] + block[end:] if start < end else block
+
+    if header:
+        for prefix, namespace in sorted(prefixes.items()):
+            yield f"@prefix {prefix}: <{namespace}> .\n"
+    for subject, block in sorted(blocks, key=lambda b: b[0][1:-1]):
+        pieces = [f"\n{name(subject)}"]
+        predicate = None
+        for (_, p, o), _ in ordered(block):
+            # a literal as it is (N-Triples syntax is Turtle), an IRI by its name
+            shown = o if o[0] != "<" else known(o) or name(o)
+            if p != predicate:
+                pieces.append(f"{' ;' if predicate else ''}\n    {known(p) or name(p)} {shown}")
+                predicate = p
+            else:
+                pieces.append(f" ,\n        {shown}")
+        pieces.append(" .\n")
+        yield "".join(pieces)
+
+
+def _predicate_of(item: tuple[Triple, Any]) -> str:
+    return item[0][1]
+
+
+def _namer(prefixes: Mapping[str, str], names: dict[str, str]) -> Callable[[str], str]:
+    """The Turtle name of an IRI term: ``prefix:local`` with the longest namespace whose
+    local part is a valid local name, else the term itself; remembered, and ``names`` given
+    for some terms first.
+
+    The namespaces that may apply are found once per path (the IRI up to its last ``/`` or
+    ``#``): those the path starts with, and those longer that start with the path.
+    """
+    namespaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+    by_path: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
 
     def name(term: str) -> str:
-        if term[0] != "<":
-            return term  # a literal: N-Triples syntax is Turtle
         short = names.get(term)
-        if short is None:
-            short, iri = term, term[1:-1]
-            for prefix, namespace in namespaces:
-                if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace) :]):
-                    short = f"{prefix}:{iri[len(namespace) :]}"
-                    break
-            names[term] = short
+        if short is not None:
+            return short
+        iri = term[1:-1]
+        path = iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
+        found = by_path.get(path)
+        if found is None:
+            longer = [(p, n) for p, n in namespaces if len(n) > len(path) and n.startswith(path)]
+            within = [(p, n) for p, n in namespaces if len(n) <= len(path) and path.startswith(n)]
+            found = by_path[path] = (longer, within)
+        longer, within = found
+        short = term
+        for prefix, namespace in [*(c for c in longer if iri.startswith(c[1])), *within]:
+            if _PN_LOCAL.fullmatch(iri[len(namespace) :]):
+                short = f"{prefix}:{iri[len(namespace) :]}"
+                break
+        names[term] = short
         return short
 
-    # Subjects and predicates sort on their IRIs, rdf:type first; objects on their terms.
-    # A list, not a set: sorting is faster on the input's runs, and repeats are skipped below.
-    keyed = sorted([(s[1:-1], p != rdf_type, p[1:-1], o) for s, p, o in triples])
-    for prefix, namespace in sorted(prefixes.items()):
-        yield f"@prefix {prefix}: <{namespace}> .\n"
-    subject: str | None = None
-    predicate: str | None = None
-    previous = None
-    for key in keyed:
-        if key == previous:
-            continue
-        previous = key
-        s, _, p, o = key
-        if s != subject:
-            if subject is not None:
-                yield " .\n"
-            yield f"\n{name(f'<{s}>')}\n    {name(f'<{p}>')} {name(o)}"
-            subject, predicate = s, p
-        elif p != predicate:
-            yield f" ;\n    {name(f'<{p}>')} {name(o)}"
-            predicate = p
-        else:
-            yield f" ,\n        {name(o)}"
-    if subject is not None:
-        yield " .\n"
+    return name

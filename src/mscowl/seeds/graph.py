@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Final
 
@@ -30,9 +31,17 @@ from mscowl.outputs import Writer
 from mscowl.pipeline import Seeds
 from mscowl.rdf.gcpause import paused_gc
 from mscowl.rdf.namespaces import DATA, PREFIXES, compress, is_own
-from mscowl.rdf.serialize import nt_term, turtle_chunks
+from mscowl.rdf.serialize import (
+    Block,
+    Triple,
+    nt_blocks,
+    nt_lines,
+    nt_term,
+    subject_blocks,
+    turtle_blocks,
+)
 from mscowl.safety import excerpt
-from mscowl.seeds.mapping import LABELLED_CURIE, Mapping, SheetMap
+from mscowl.seeds.mapping import LABELLED_CURIE, ColumnMap, Mapping, SheetMap
 from mscowl.seeds.origins import ORIGIN_INDEX, OriginIndex, index_lines
 from mscowl.seeds.sheets import Row, Table, read_seeds
 from mscowl.shipped import MAPPING
@@ -44,9 +53,30 @@ NTRIPLES: Final = "knowledge-graph.nt"
 #: What an id may not hold, whatever a mapping's ``id_pattern`` allows: it becomes part of an IRI.
 _NOT_IN_IRI: Final = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
 
-#: A triple as three terms in N-Triples syntax: the build makes strings, not rdflib terms,
-#: which keeps 100k rows fast and small (see :func:`mscowl.rdf.serialize.nt_term`).
-Triple = tuple[str, str, str]
+# A triple is three terms in N-Triples syntax (:data:`mscowl.rdf.serialize.Triple`): the build
+# makes strings, not rdflib terms, which keeps 100k rows fast and small.
+
+
+@dataclass(frozen=True)
+class Part:
+    """Some of the rows of the sheets, mapped on their own: every row whose subject falls in
+    a range of subjects, so that its triples are a contiguous piece of every sorted output."""
+
+    #: the rows to map, by sheet, in the sheet's order
+    rows: dict[str, list[Row]]
+    #: the ids of every row of every sheet (references may point into other parts)
+    identifiers: dict[str, frozenset[str]]
+    #: whether this part begins the outputs (their headers: Turtle prefixes, index columns)
+    first: bool
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build made, as `mscowl build` reports it."""
+
+    triples: int
+    subjects: int
+    rows_per_sheet: dict[str, int]
 
 
 @dataclass
@@ -63,6 +93,9 @@ class KnowledgeGraph:
     def add(self, triple: Triple, origin: Origin) -> None:
         self.triples.setdefault(triple, origin)
 
+    def summary(self) -> BuildSummary:
+        return BuildSummary(len(self.triples), len(self.subjects), dict(self.rows_per_sheet))
+
     def prefixes(self) -> dict[str, str]:
         return dict(sorted({**_USED_PREFIXES, **self.namespaces}.items()))
 
@@ -76,13 +109,9 @@ class KnowledgeGraph:
     def origin_index(self) -> OriginIndex:
         return OriginIndex.of(self.triples.items(), self.subjects.items())
 
-    def ntriples_lines(self) -> list[str]:
-        """The sorted lines of the N-Triples file, each with its newline."""
-        return sorted([f"{s} {p} {o} .\n" for s, p, o in self.triples])  # keys: no repeats
-
     def ntriples(self) -> bytes:
         """Sorted N-Triples (what a fast store such as pyoxigraph loads directly)."""
-        return "".join(self.ntriples_lines()).encode("utf-8")
+        return "".join(nt_lines(self.triples)).encode("utf-8")
 
 
 _USED_PREFIXES: Final = {
@@ -207,11 +236,13 @@ def build_graph(
     checker: TermChecker | None = None,
     on_row: Callable[[], None] | None = None,
     problems: Iterable[InputError] = (),
+    part: Part | None = None,
 ) -> KnowledgeGraph:
     """Map every row of every sheet to triples; raise :class:`InputProblemsError` with all problems.
 
     ``problems`` found earlier (by :func:`load_tables`) are reported together with those found
-    here. Sheets missing from ``tables`` are skipped, and so are references into them.
+    here. Sheets missing from ``tables`` are skipped, and so are references into them. With
+    ``part``, only its rows are mapped (see :mod:`mscowl.seeds.parallel`).
     """
     kg = KnowledgeGraph()
     problems = list(problems)
@@ -226,8 +257,8 @@ def build_graph(
             kg.namespaces[prefix] = mapping.base + sheet.namespace
         problems.extend(_check_columns(table, sheet))
         identifiers[name] = {}
-        terms = _SheetTerms.of(sheet)
-        for row in table.rows:
+        terms = _SheetTerms.of(sheet, table, mapping.base)
+        for row in part.rows.get(name, ()) if part else table.rows:
             if on_row:
                 on_row()
             _map_row(row, sheet, terms, mapping.base, kg, identifiers[name], references, problems)
@@ -235,7 +266,8 @@ def build_graph(
     for subject, prop, target_sheet, value, origin in references:
         if target_sheet not in identifiers:
             continue  # that sheet could not be read; its problems are already reported
-        if value not in identifiers[target_sheet]:
+        known = part.identifiers[target_sheet] if part else identifiers[target_sheet]
+        if value not in known:
             problems.append(
                 InputError(
                     f"found {excerpt(value)}, which no row of sheet '{target_sheet}' defines; "
@@ -285,17 +317,34 @@ class _SheetTerms:
     values repeat (codes, CURIEs)."""
 
     constants: list[tuple[str, str]]
-    properties: dict[str, str]
+    #: a row's subject term is these joined by its id (as SheetMap.subject_iri makes it)
+    subject_parts: list[str]
+    #: the mapped columns the sheet has: the column, its position in a row, its property
+    columns: list[tuple[ColumnMap, int, str | None]]
     converted: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, sheet: SheetMap) -> _SheetTerms:
+    def of(cls, sheet: SheetMap, table: Table, base: str) -> _SheetTerms:
         rdf_type = nt_term(RDF.type)
+        positions = table.positions
         return cls(
             constants=[(rdf_type, nt_term(c)) for c in sheet.classes]
             + [(nt_term(p), nt_term(v)) for p, v in sheet.constants],
-            properties={c.name: nt_term(c.property) for c in sheet.columns.values() if c.property},
+            subject_parts=f"<{base}{sheet.subject}>".split("{id}"),
+            # a column the sheet lacks is reported once per sheet (_check_columns)
+            columns=[
+                (c, positions[c.name], nt_term(c.property) if c.property else None)
+                for c in sheet.columns.values()
+                if c.name in positions
+            ],
         )
+
+
+#: Origin(file, sheet, row, column) from one tuple, without the NamedTuple's Python-level
+#: constructor: the build makes one for every filled cell.
+_origin: Final[Callable[[tuple[str, str | None, int, str]], Origin]] = partial(
+    tuple.__new__, Origin
+)
 
 
 def _map_row(
@@ -332,10 +381,11 @@ def _map_row(
         )
         return
     seen[identifier] = row
-    subject = f"<{sheet.subject_iri(base, identifier)}>"
+    subject = identifier.join(terms.subject_parts)
     kg.subjects[subject] = id_origin
+    add = kg.triples.setdefault
     for predicate, obj in terms.constants:
-        kg.add((subject, predicate, obj), id_origin)
+        add((subject, predicate, obj), id_origin)
     converted = terms.converted
     alternatives = sheet.require_one_of
     if alternatives and not any(all(row[c] for c in a.split("+")) for a in alternatives):
@@ -347,21 +397,24 @@ def _map_row(
                 row.origin(alternatives[0].split("+")[0]),
             )
         )
-    for column in sheet.columns.values():
-        if column.name not in row.table.header:
-            continue  # reported once per sheet by _check_columns
-        values = column.split(row[column.name])
-        if not values and not column.required and not column.required_when:
-            continue
-        origin = row.origin(column.name)
-        if not values and column.is_required(row.cells):
+    cells = row.values
+    file, sheet_name, number = row.table.file, row.table.sheet, row.number
+    for column, position, property_term in terms.columns:
+        cell = cells[position]
+        if not cell:
+            if not column.required and not column.required_when:
+                continue
+            values: list[str] = []
+        else:
+            values = [cell] if column.separator is None else column.split(cell)
+        origin = _origin((file, sheet_name, number, column.name))
+        if not values and column.is_required(row.__getitem__):
             condition = (
                 ""
                 if column.required
                 else " when " + ", ".join(f"{c} is '{v}'" for c, v in column.required_when)
             )
             problems.append(InputError(f"found an empty cell; expected a value{condition}", origin))
-        property_term = terms.properties.get(column.name)
         for value in values:
             key = (column.name, value)
             term = converted.get(key)
@@ -383,7 +436,7 @@ def _map_row(
                 assert column.sheet is not None
                 references.append((subject, property_term, column.sheet, value, origin))
             else:
-                kg.add((subject, property_term, term), origin)
+                add((subject, property_term, term), origin)
 
 
 def _check_terms(kg: KnowledgeGraph, checker: TermChecker) -> list[InputError]:
@@ -421,28 +474,48 @@ def build_knowledge_graph(
     ``progress`` lets a caller show a progress bar once the number of rows is known.
     Raises :class:`InputProblemsError` with every problem of the input.
     """
+    tables, mapping, checker, problems = read_input(seeds, mapping_path, ontology, registry)
+    total = sum(len(table.rows) for table in tables.values())
+    with progress(total) if progress else nullcontext() as on_row, paused_gc():
+        return build_graph(tables, mapping, checker, on_row, problems)
+
+
+def read_input(
+    seeds: Path | Seeds,
+    mapping_path: Path | None = None,
+    ontology: Path | None = None,
+    registry: TermRegistry | None = None,
+) -> tuple[dict[str, Table], Mapping, TermChecker | None, list[InputError]]:
+    """What a build reads before it maps a row: the sheets, the mapping, the term checker
+    (with ``ontology``) and the problems found so far (see :func:`load_tables`)."""
     where = Seeds.of(seeds)
     mapping = Mapping.load(mapping_path or default_mapping(where.path))
     tables, problems = load_tables(where.path, mapping, where.shown_as)
     checker = TermChecker.for_ontology(ontology, registry) if ontology else None
-    total = sum(len(table.rows) for table in tables.values())
-    with progress(total) if progress else nullcontext() as on_row, paused_gc():
-        return build_graph(tables, mapping, checker, on_row, problems)
+    return tables, mapping, checker, problems
 
 
 # --------------------------------------------------------------------------------------------
 # Output
 
 
-def serialise(kg: KnowledgeGraph) -> dict[str, Writer]:
+def serialise(kg: KnowledgeGraph, headers: bool = True) -> dict[str, Writer]:
     """The output files, by name, as writers (deterministic; written piece by piece without an
-    rdflib graph, so that only one sorted copy of the graph is held at a time)."""
+    rdflib graph, so that only one sorted copy of the graph is held at a time). Without
+    ``headers``, the pieces that follow another part's (see :class:`Part`)."""
+
+    sorted_once: list[Block] = []  # made by the first writer that runs in a process
+
+    def blocks() -> list[Block]:
+        if not sorted_once and kg.triples:
+            sorted_once.extend(subject_blocks(kg.triples))
+        return sorted_once
 
     return {
-        TURTLE: lambda fh: fh.writelines(turtle_chunks(kg.triples, kg.prefixes())),
-        NTRIPLES: lambda fh: fh.writelines(kg.ntriples_lines()),
+        TURTLE: lambda fh: fh.writelines(turtle_blocks(blocks(), kg.prefixes(), headers)),
+        NTRIPLES: lambda fh: fh.writelines(nt_blocks(blocks())),
         ORIGIN_INDEX: lambda fh: fh.writelines(
-            index_lines(kg.triples.items(), kg.subjects.items())
+            index_lines(kg.triples, kg.subjects, headers, blocks())
         ),
     }
 

@@ -214,10 +214,11 @@ class ColumnMap:
             return [cell]
         return [part.strip() for part in cell.split(self.separator) if part.strip()]
 
-    def is_required(self, cells: MappingABC[str, str]) -> bool:
+    def is_required(self, cell: Callable[[str], str]) -> bool:
+        """Whether a row must have a value here; ``cell`` gives the row's cell of a column."""
         if self.required:
             return True
-        return bool(self.required_when) and all(cells.get(c) == v for c, v in self.required_when)
+        return bool(self.required_when) and all(cell(c) == v for c, v in self.required_when)
 
     def convert(self, value: str, origin: Origin) -> Node:
         """Turn one value into an RDF term, or raise :class:`InputError` saying what was expected.

@@ -7,7 +7,7 @@ result as the file, sheet, row and column a curator should fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -16,7 +16,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
-from mscowl.rdf.serialize import nt_term
+from mscowl.rdf.serialize import Block, Triple, nt_term, subject_blocks
 
 #: The file name of the origin index that ``mscowl build`` writes beside the graph.
 ORIGIN_INDEX: Final = "origin-index.tsv"
@@ -33,14 +33,43 @@ Triples = Iterable[tuple[tuple[str, str, str], Origin]]
 Nodes = Iterable[tuple[str, Origin]]
 
 
-def index_lines(triples: Triples, nodes: Nodes) -> Iterator[str]:
-    """The lines of an ``origin-index.tsv`` (sorted), to be written one by one."""
-    rows = [(s, "", "", *_fields(origin)) for s, origin in nodes]
-    rows += [(s, p, escape(o), *_fields(origin)) for (s, p, o), origin in triples]
-    rows.sort()
-    yield "\t".join(HEADER) + "\n"
-    for row in rows:
-        yield "\t".join(row) + "\n"
+def index_lines(
+    triples: Mapping[Triple, Origin],
+    nodes: Mapping[str, Origin],
+    header: bool = True,
+    blocks: Sequence[Block] | None = None,
+) -> Iterator[str]:
+    """The lines of an ``origin-index.tsv`` (sorted), made one subject at a time; without
+    ``header``, the rows alone (to follow the rows of subjects sorted before them).
+    ``blocks`` are ``triples`` as :func:`~mscowl.rdf.serialize.subject_blocks` gives them,
+    when the caller has them already.
+
+    The rows sort on (subject, predicate, escaped object, ...): a subject's row first, then
+    its triples' rows, which are sorted again only where escaping an object changed it (a
+    tab sorts before a space, its escape after).
+    """
+    if header:
+        yield "\t".join(HEADER) + "\n"
+    subjects = sorted(nodes)
+    waiting = 0  # the next of ``subjects`` whose row is still to be written
+    for subject, block in [*(subject_blocks(triples) if blocks is None else blocks), ("", [])]:
+        while waiting < len(subjects) and (not subject or subjects[waiting] <= subject):
+            node = subjects[waiting]
+            yield f"{node}\t\t\t{_cells(nodes[node])}\n"
+            waiting += 1
+        if not subject:
+            break
+        if any("\\" in o or "\t" in o for (_, _, o), _ in block):  # rare: sorted on escapes
+            rows = sorted((p, escape(o), origin) for (_, p, o), origin in block)
+            yield "".join([f"{subject}\t{p}\t{o}\t{_cells(c)}\n" for p, o, c in rows])
+        else:
+            yield "".join([f"{s}\t{p}\t{o}\t{_cells(c)}\n" for (s, p, o), c in block])
+
+
+def _cells(origin: Origin) -> str:
+    """The file, sheet, row and column cells of a row of the index."""
+    file, sheet, row, column = origin
+    return f"{file}\t{sheet or ''}\t{row or ''}\t{column or ''}"
 
 
 def _fields(origin: Origin) -> tuple[str, str, str, str]:
