@@ -6,7 +6,10 @@
         --pyshacl-timeout 30                              # the large graphs (1.1M, 2.2M triples)
 
 For each scale (synthetic trial rows added to the shipped seeds, 2% invalid for the shapes):
-build from CSV and XLSX (time, rows/s, peak memory); pyoxigraph loading the produced N-Triples;
+build from CSV and XLSX (time, rows/s, peak memory); the build beside morph-kgc, an RML engine,
+given bench/rml/ (the same trial and product triples, compared), runs alternating, with the
+summed memory of each one's processes (morph-kgc needs its own interpreter: bench/README.md);
+pyoxigraph loading the produced N-Triples;
 validation with `mscowl validate` (native engine), pySHACL inside mscowl, plain pySHACL (default
 settings) and Apache Jena SHACL on the same files, with their results compared with pySHACL's
 (focus node, path, component, severity); every example of every saved query on the embedded
@@ -45,10 +48,16 @@ EMBEDDED_QUERY_TIMEOUT = 300
 LONG_TIMEOUT = 3600
 #: Per run of a saved query on a server: the bench gives up on that query after it.
 SERVER_QUERY_TIMEOUT = 120
+#: The RML peer of the build: morph-kgc with its own interpreter (it needs pyoxigraph 0.3,
+#: mscowl 0.5), made as bench/README.md says; --morph-kgc names another one.
+MORPH_KGC_PYTHON = HERE / ".morph-kgc" / "bin" / "python"
 
 
-def measure(command: list[str], timeout: float = TIMEOUT) -> dict[str, Any]:
-    """Run a command in a fresh process; wall time and peak RSS (via a small wrapper)."""
+def measure(
+    command: list[str], timeout: float = TIMEOUT, cwd: Path | None = None
+) -> dict[str, Any]:
+    """Run a command in a fresh process; wall time and the peak RSS of its largest process
+    (via a small wrapper; :func:`tree_memory` sums a process tree)."""
     wrapper = (
         "import resource, subprocess, sys, time, json\n"
         "t = time.perf_counter()\n"
@@ -60,7 +69,7 @@ def measure(command: list[str], timeout: float = TIMEOUT) -> dict[str, Any]:
         "print(json.dumps({'seconds': s, 'rss_mb': m / 1024, 'rc': r.returncode,\n"
         "                  'last_line': out[-1] if out else ''}))\n"
     )
-    out = run_group([sys.executable, "-c", wrapper, *command], timeout)
+    out = run_group([sys.executable, "-c", wrapper, *command], timeout, cwd)
     if out is None:
         return {"seconds": None, "rss_mb": None, "rc": None, "timeout": timeout}
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -69,13 +78,20 @@ def measure(command: list[str], timeout: float = TIMEOUT) -> dict[str, Any]:
     return result
 
 
-def run_group(command: list[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
+def run_group(
+    command: list[str], timeout: float, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str] | None:
     """Run a command in its own process group; on time-out kill the whole group (a worker's own
     children too, so that nothing keeps running into the next measurement) and return None."""
     import signal
 
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        cwd=cwd,
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout)
@@ -84,6 +100,52 @@ def run_group(command: list[str], timeout: float) -> subprocess.CompletedProcess
         process.communicate()
         return None
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+#: Samples the memory of a command's whole process tree (its session) every 50 ms: the peak
+#: of the summed resident (RSS) and proportional (PSS, shared pages split between the
+#: processes that share them) set sizes, and the most processes seen at once.
+TREE_MEMORY = """
+import os, subprocess, sys, time, json
+def tree(session):
+    rss = pss = count = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                stat = fh.read()
+            if int(stat[stat.rindex(")") + 2 :].split()[3]) != session:
+                continue
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+            count += 1
+        except (OSError, ValueError, IndexError):
+            pass
+    return rss, pss, count
+start = time.perf_counter()
+process = subprocess.Popen(sys.argv[2:], cwd=sys.argv[1] or None, start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+peak = [0, 0, 0]
+while process.poll() is None:
+    peak = [max(a, b) for a, b in zip(peak, tree(process.pid))]
+    time.sleep(0.05)
+seconds, errors = time.perf_counter() - start, process.stderr.read().decode()[-500:]
+print(json.dumps({"seconds": seconds, "rc": process.returncode,
+                  "tree_rss_mb": peak[0] / 1024, "tree_pss_mb": peak[1] / 1024,
+                  "processes": peak[2], **({"error": errors} if process.returncode else {})}))
+"""
+
+
+def tree_memory(command: list[str], cwd: Path | None = None) -> dict[str, Any]:
+    """One run of ``command`` with its process tree's memory sampled (its time is longer than
+    an unsampled run's: times come from :func:`measure`)."""
+    out, _ = run_json(py(TREE_MEMORY, str(cwd or ""), *command))
+    return out or {"timeout": TIMEOUT}
 
 
 def repeated(command: list[str], repeat: int, timeout: float = TIMEOUT) -> dict[str, Any]:
@@ -229,7 +291,12 @@ def run_json(command: list[str], timeout: float = TIMEOUT) -> tuple[Any, float |
 
 
 def bench_scale(
-    rows: int, repeat: int, work: Path, rdflib_timeout: float, pyshacl_timeout: float
+    rows: int,
+    repeat: int,
+    work: Path,
+    rdflib_timeout: float,
+    pyshacl_timeout: float,
+    morph_kgc: Path | None = MORPH_KGC_PYTHON,
 ) -> dict[str, Any]:
     from mscowl.seeds.synthetic import write_synthetic_seeds
 
@@ -261,6 +328,7 @@ def bench_scale(
         ],
         repeat,
     )
+    result["build_peers"] = bench_build_peers(seeds, mapping, work, repeat, morph_kgc)
     nt = out / "knowledge-graph.nt"
     loads = [run_json(py(LOAD_OXIGRAPH, str(nt)))[0] for _ in range(repeat)]
     result["triples"] = loads[0]["triples"]
@@ -620,6 +688,88 @@ print(len(rows))
 """
 
 
+#: Compares morph-kgc's triples with mscowl's about the trials and products (the sheets the
+#: RML mapping covers): the same set, or what differs.
+SAME_TRIPLES = """
+import sys, json, pyoxigraph as ox
+heads = tuple(sys.argv[3:])
+def read(path, keep):
+    triples = ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES)
+    return {t for t in triples if not keep or t.subject.value.startswith(heads)}
+ours, theirs = read(sys.argv[1], True), read(sys.argv[2], False)
+print(json.dumps({"triples": len(ours), "same": ours == theirs,
+                  "only_mscowl": sorted(map(str, ours - theirs))[:3],
+                  "only_morph_kgc": sorted(map(str, theirs - ours))[:3]}))
+"""
+
+
+def bench_build_peers(
+    seeds: Path, mapping: str, work: Path, repeat: int, morph_kgc: Path | None
+) -> dict[str, Any]:
+    """`mscowl build` against morph-kgc on the same CSV sheets (runs alternating, the medians
+    and their ratio), the memory of each one's process tree, and their triples compared."""
+    sys.path.insert(0, str(HERE))
+    from rml import rml_files
+
+    mscowl_out = work / f"{seeds.name}-peer-build"
+    ours = [str(BIN / "mscowl"), "build", "--seeds", str(seeds), "--out", str(mscowl_out)]
+    ours += ["--mapping", mapping]
+    result: dict[str, Any] = {}
+    if morph_kgc is None or not morph_kgc.exists():
+        runs = [measure(ours) for _ in range(repeat)]
+        result["mscowl"] = _runs(runs) | tree_memory(ours)
+        result["morph_kgc"] = {"missing": str(morph_kgc or MORPH_KGC_PYTHON)}
+        return result
+    folder = work / f"{seeds.name}-morph-kgc"
+    (folder / "rml").mkdir(parents=True, exist_ok=True)
+    (folder / "seeds").symlink_to(seeds.resolve(), target_is_directory=True)
+    for name, text in rml_files(Path(mapping)).items():
+        (folder / "rml" / name).write_text(text, encoding="utf-8")
+    (folder / "morph.ini").write_text(
+        "[CONFIGURATION]\noutput_file=morph-kgc.nt\noutput_format=N-TRIPLES\n"
+        "[DataSource1]\nmappings=rml/trials-products.rml.ttl\n",
+        encoding="utf-8",
+    )
+    theirs = [str(morph_kgc), "-m", "morph_kgc", "morph.ini"]
+    version = subprocess.run(
+        [str(morph_kgc), "-c", "import importlib.metadata as m; print(m.version('morph-kgc'))"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    mine, peer = [], []
+    for _ in range(repeat):  # alternating, so that both see the same machine
+        mine.append(measure(ours))
+        peer.append(measure(theirs, cwd=folder))
+    result["mscowl"] = _runs(mine) | tree_memory(ours)
+    result["morph_kgc"] = _runs(peer) | tree_memory(theirs, folder) | {"version": version}
+    base = "https://w3id.org/mscowl/data/"
+    agreement, _ = run_json(
+        py(
+            SAME_TRIPLES,
+            str(mscowl_out / "knowledge-graph.nt"),
+            str(folder / "morph-kgc.nt"),
+            base + "trial/",
+            base + "product/",
+        )
+    )
+    result["agreement"] = agreement
+    if result["mscowl"]["median"] and result["morph_kgc"]["median"]:
+        result["x_wall"] = result["mscowl"]["median"] / result["morph_kgc"]["median"]
+        result["x_pss"] = result["mscowl"]["tree_pss_mb"] / result["morph_kgc"]["tree_pss_mb"]
+        result["x_rss"] = result["mscowl"]["tree_rss_mb"] / result["morph_kgc"]["tree_rss_mb"]
+    return result
+
+
+def _runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    times = [r["seconds"] for r in runs if r["seconds"] is not None]
+    return {
+        "median": statistics.median(times) if times else None,
+        "min": min(times) if times else None,
+        "rc": runs[-1]["rc"],
+        **({"error": runs[-1]["error"]} if "error" in runs[-1] else {}),
+    }
+
+
 def oxigraph_cli() -> str | None:
     """The Oxigraph CLI (PyPI ``oxigraph``, the ``serve`` extra) as ``mscowl serve`` finds it."""
     from mscowl.errors import ToolMissingError
@@ -707,6 +857,17 @@ def table(results: dict[str, Any]) -> str:
     row("build from CSV (median)", lambda s: fmt(s["build_csv"]["median"]))
     row("build from CSV, rows/s", lambda s: fmt(s["build_csv"]["rows_per_s"], "rows/s"))
     row("build from CSV, peak memory", lambda s: fmt(s["build_csv"]["rss_mb"], "MB"))
+    row("build from CSV: mscowl / morph-kgc (RML), alternating medians", _peers_cell)
+    row("build from CSV: process-tree memory (PSS; RSS), mscowl / morph-kgc", _peers_memory)
+    row(
+        "build from CSV: morph-kgc gives mscowl's trial and product triples",
+        lambda s: (
+            fmt(s["build_peers"]["agreement"]["same"])
+            + f" ({s['build_peers']['agreement']['triples']:,} triples)"
+            if (s.get("build_peers", {}).get("agreement") or {}).get("triples")
+            else fmt(None)
+        ),
+    )
     row("build from XLSX (median)", lambda s: fmt(s["build_xlsx"]["median"]))
     row("pyoxigraph loads the N-Triples", lambda s: fmt(s["oxigraph_load"]["median"]))
     row(
@@ -888,6 +1049,29 @@ def query_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _peers_cell(scale: dict[str, Any]) -> str:
+    peers = scale.get("build_peers", {})
+    if "x_wall" not in peers:
+        missing = peers.get("morph_kgc", {}).get("missing")
+        return f"morph-kgc not installed ({missing})" if missing else fmt(None)
+    return (
+        f"{fmt(peers['mscowl']['median'])} / {fmt(peers['morph_kgc']['median'])}: "
+        f"{peers['x_wall']:.2f}x"
+    )
+
+
+def _peers_memory(scale: dict[str, Any]) -> str:
+    peers = scale.get("build_peers", {})
+    if "x_pss" not in peers:
+        return fmt(None)
+    ours, theirs = peers["mscowl"], peers["morph_kgc"]
+    return (
+        f"{fmt(ours['tree_pss_mb'], 'MB')}; {fmt(ours['tree_rss_mb'], 'MB')} "
+        f"({ours['processes']} processes) / {fmt(theirs['tree_pss_mb'], 'MB')}; "
+        f"{fmt(theirs['tree_rss_mb'], 'MB')} ({theirs['processes']}): {peers['x_pss']:.2f}x PSS"
+    )
+
+
 def _virtuoso_cell(entry: dict[str, Any] | None) -> str:
     if not entry:
         return "—"
@@ -983,6 +1167,12 @@ def main(argv: list[str] | None = None) -> int:
         default=300,
         help="give up on pySHACL (plain, and inside mscowl) after this many seconds",
     )
+    parser.add_argument(
+        "--morph-kgc",
+        type=Path,
+        default=MORPH_KGC_PYTHON,
+        help="a Python with morph-kgc installed (the RML peer of the build; bench/README.md)",
+    )
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args(argv)
@@ -1002,7 +1192,9 @@ def main(argv: list[str] | None = None) -> int:
     target = free_name(args.results / f"{results['date'][:10]}-{'-'.join(map(str, scales))}.json")
     try:
         for rows in scales:  # written after each scale, so that a long run keeps what it has
-            scale = bench_scale(rows, args.repeat, work, args.rdflib_timeout, args.pyshacl_timeout)
+            scale = bench_scale(
+                rows, args.repeat, work, args.rdflib_timeout, args.pyshacl_timeout, args.morph_kgc
+            )
             results["scales"].append(scale)
             target.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         results["startup"] = startup(args.repeat)
