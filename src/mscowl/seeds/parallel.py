@@ -18,14 +18,13 @@ from __future__ import annotations
 import mmap
 import os
 import struct
-from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Final
 
 from mscowl.errors import InputError, InputProblemsError
 from mscowl.outputs import Part as OutputPart
-from mscowl.outputs import write_outputs, write_outputs_in_parts
+from mscowl.outputs import Writer, write_outputs, write_outputs_in_parts
 from mscowl.rdf.gcpause import paused_gc
 from mscowl.seeds.graph import (
     BuildSummary,
@@ -72,13 +71,13 @@ def split_rows(tables: dict[str, Table], mapping: Mapping, parts: int) -> list[P
     entries: list[tuple[str, int, int, int]] = []
     for number, name in enumerate(names):
         sheet, table = mapping.sheets[name], tables[name]
-        head, _, tail = (mapping.base + sheet.subject).partition("{id}")
+        template = (mapping.base + sheet.subject).split("{id}")  # as SheetMap.subject_iri
         position = table.positions.get(sheet.id)
         for index, row in enumerate(table.rows):
             values = row.values
             identifier = values[position] if position is not None else ""
             entries.append(
-                (head + identifier + tail, len(values) - values.count(""), number, index)
+                (identifier.join(template), len(values) - values.count(""), number, index)
             )
     entries.sort()
     known = {entry[0] for entry in entries}
@@ -92,6 +91,8 @@ def split_rows(tables: dict[str, Table], mapping: Mapping, parts: int) -> list[P
         assigned[number][index] = part
         cells += filled
         previous = subject
+    if part == 0:
+        return None  # no place to cut
     identifiers = {
         name: frozenset(row[mapping.sheets[name].id] for row in tables[name].rows) for name in names
     }
@@ -99,8 +100,6 @@ def split_rows(tables: dict[str, Table], mapping: Mapping, parts: int) -> list[P
     for number, name in enumerate(names):
         for row, where in zip(tables[name].rows, assigned[number], strict=True):
             rows[where][name].append(row)  # each sheet in its own order
-    if part == 0:
-        return None  # no place to cut
     return [Part(piece, identifiers, first=n == 0) for n, piece in enumerate(rows)]
 
 
@@ -119,7 +118,7 @@ def build_in_parts(
     counters = mmap.mmap(-1, 8 * len(pieces))  # shared with the forked parts
 
     def part(number: int, piece: Part) -> OutputPart:
-        def make() -> tuple[dict[str, int], dict[str, Callable[..., None]]] | None:
+        def make() -> tuple[dict[str, int], dict[str, Writer]] | None:
             mapped = 0
 
             def on_row() -> None:
