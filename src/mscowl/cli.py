@@ -23,7 +23,6 @@ from mscowl.errors import (
     InternalError,
     MscowlError,
 )
-from mscowl.outputs import write_file
 from mscowl.pipeline import (
     GRAPH_DIR,
     REPORT_DIR,
@@ -415,6 +414,8 @@ def validate(
     level = LEVELS[fail_on]
     text = render(run.report, fmt, ReportContext(run.names, run.origins, level))
     if output:
+        from mscowl.outputs import write_file
+
         write_file(output, text.encode("utf-8"), [where.path])
     else:
         click.echo(text, nl=False)
