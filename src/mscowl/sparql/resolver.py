@@ -18,7 +18,6 @@ their names, so ``IFN-β``, ``IFN-beta`` and ``ifn beta`` are one word.
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -173,6 +172,8 @@ class TermIndex:
     ) -> list[Candidate]:
         """Up to ``limit`` terms whose names are most like ``value``: names that contain it
         (or that it contains) first, then by similarity."""
+        import difflib  # here: only a value that names no term needs suggestions
+
         word = key(value)
         if not word:
             return []
