@@ -23,8 +23,8 @@ command             folder                      what
 
 Caches (:func:`cache_dir`), each rebuilt when missing and never needed for an answer: under
 ``$XDG_CACHE_HOME/mscowl`` (``~/.cache/mscowl``): ``terms/`` (indexes of the shipped ontology
-releases), ``stores/`` (the embedded stores of graph files, :mod:`mscowl.sparql.stores`), and
-the Java helpers' builds.
+releases), ``stores/`` (the embedded stores of graph files, :mod:`mscowl.sparql.stores`, and
+the saved queries' headers, :mod:`mscowl.sparql.headers`), and the Java helpers' builds.
 
 >>> locate_seeds(Path("no-such-folder"))
 Traceback (most recent call last):
@@ -109,3 +109,13 @@ def cache_dir(*parts: str) -> Path:
     """A folder of mscowl's caches (not created here): ``$XDG_CACHE_HOME/mscowl/PARTS``."""
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mscowl"
     return root.joinpath(*parts)
+
+
+def store_cache() -> Path | None:
+    """The folder of the persistent stores and what a query remembers beside them (the
+    hashes of graph files, the saved queries' headers): ``cache_dir("stores")``, or the folder
+    ``MSCOWL_STORE_CACHE`` names; ``None`` when that is ``off``."""
+    chosen = os.environ.get("MSCOWL_STORE_CACHE")
+    if chosen is not None and chosen.strip().lower() in ("off", "0", "no", "false", ""):
+        return None
+    return Path(chosen) if chosen else cache_dir("stores")

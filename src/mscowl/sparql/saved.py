@@ -141,16 +141,13 @@ class SavedQuery:
 
     @classmethod
     def parse(cls, name: str, text: str, path: Path | None = None) -> SavedQuery:
-        import yaml
+        from mscowl.sparql.headers import HeaderError, read_header
 
         where = str(path or name)
         header = "\n".join(line[2:] for line in text.splitlines() if line.startswith("#+"))
-        # libyaml's safe loader where PyYAML was built with it (the wheels are): the same
-        # documents, a tenth of the time, which `query --list` pays for every saved query.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            meta = yaml.load(header, Loader=loader) or {}
-        except yaml.YAMLError as exc:
+            meta = read_header(header) or {}
+        except HeaderError as exc:
             raise InputError(f"the #+ header is not valid YAML: {exc}", Origin(where)) from exc
         if not isinstance(meta, dict):
             raise InputError("the #+ header must be a YAML mapping", Origin(where))

@@ -24,13 +24,11 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
-import shutil
 import time
 from pathlib import Path
 from typing import Final
 
-from mscowl.pipeline import Seeds, cache_dir
+from mscowl.pipeline import Seeds, store_cache
 from mscowl.sparql.local import (
     LocalStore,
     check_data_files,
@@ -48,14 +46,6 @@ _COMPLETE: Final = "mscowl-store.json"
 _INDEX: Final = "hashes.json"
 #: Above this many remembered hashes, those of files no longer as they were are forgotten.
 _MOST_HASHES: Final = 256
-
-
-def store_root() -> Path | None:
-    """The folder of the persistent stores, or None when they are turned off."""
-    chosen = os.environ.get("MSCOWL_STORE_CACHE")
-    if chosen is not None and chosen.strip().lower() in ("off", "0", "no", "false", ""):
-        return None
-    return Path(chosen) if chosen else cache_dir("stores")
 
 
 def store_key(data: list[Path], ontology: Path | None, root: Path | None = None) -> str:
@@ -95,7 +85,7 @@ def store_folder(data: list[Path], ontology: Path | None) -> Path | None:
     """The folder of the complete store of ``data`` with ``ontology`` (built now if needed and
     marked as just used), or None when the persistent stores are off. OSError when the cache
     cannot be written."""
-    root = store_root()
+    root = store_cache()
     if root is None:
         return None
     root.mkdir(parents=True, exist_ok=True)
@@ -114,6 +104,8 @@ def mark_used(folder: Path) -> None:
 
 
 def _build(target: Path, data: list[Path], ontology: Path | None) -> None:
+    import secrets
+
     from mscowl.sparql.local import ontology_ntriples
 
     scratch = target.parent / f".build-{target.name}-{os.getpid()}-{secrets.token_hex(4)}"
@@ -138,7 +130,7 @@ def _build(target: Path, data: list[Path], ontology: Path | None) -> None:
                 raise  # not another process's complete store: a real failure
     finally:
         if scratch.exists():
-            shutil.rmtree(scratch, ignore_errors=True)
+            _remove(scratch)
 
 
 def _prune(root: Path, keep: Path) -> None:
@@ -154,12 +146,18 @@ def _prune(root: Path, keep: Path) -> None:
         if now - used < IN_USE_SECONDS:
             continue
         if folder.name.startswith(".build-") or not marker.is_file():
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove(folder)
         else:
             stores.append((used, folder))
     stores.sort(reverse=True)
     for _, folder in stores[KEEP - 1 :]:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
+
+
+def _remove(folder: Path) -> None:
+    import shutil  # here: most queries remove nothing
+
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Hashes:
@@ -193,6 +191,8 @@ class _Hashes:
             return
         if len(self._known) > _MOST_HASHES:  # forget files that changed or went away
             self._known = {k: v for k, v in self._known.items() if _current(k)}
+        import secrets  # here: a query whose files are known pays for no import
+
         scratch = self._path.with_name(f".{_INDEX}.{os.getpid()}-{secrets.token_hex(4)}")
         with contextlib.suppress(OSError):
             scratch.write_text(json.dumps(self._known, sort_keys=True), encoding="utf-8")
