@@ -67,6 +67,7 @@ def test_benchmark_smallest_scale(tmp_path: Path, capsys: pytest.CaptureFixture[
     for name in ("mechanisms", "trials"):  # end to end, beside a bare script and the CLI
         end_to_end = scale["end_to_end"][name]
         assert end_to_end["later"] > 0 and end_to_end["raw_pyoxigraph"] > 0
+        assert end_to_end["x_help"] > 0  # --help in the same rounds
         if bench.oxigraph_cli() is not None:
             assert end_to_end["oxigraph_cli"] is not None, end_to_end
     peers = scale["build_peers"]  # the build beside morph-kgc, where it is installed
