@@ -944,14 +944,15 @@ def table(results: dict[str, Any]) -> str:
                 else fmt(None)
             ),
         )
-        row(
-            f"`mscowl query {name}` later runs ÷ `mscowl --help` (the same rounds)",
-            lambda s, name=name: (
-                f"{fmt(s['end_to_end'][name]['help'])}: {s['end_to_end'][name]['x_help']:.2f}x"
-                if s.get("end_to_end", {}).get(name, {}).get("x_help")
-                else fmt(None)
-            ),
-        )
+        if name == "mechanisms":  # the small answer: its fixed cost against start-up
+            row(
+                f"`mscowl query {name}` later runs ÷ `mscowl --help` (the same rounds)",
+                lambda s, name=name: (
+                    f"{fmt(s['end_to_end'][name]['help'])}: {s['end_to_end'][name]['x_help']:.2f}x"
+                    if s.get("end_to_end", {}).get(name, {}).get("x_help")
+                    else fmt(None)
+                ),
+            )
         row(
             f"`mscowl query {name}` later runs ÷ `oxigraph query` (CLI) on the same store",
             lambda s, name=name: (
