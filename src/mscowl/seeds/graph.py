@@ -261,7 +261,7 @@ def build_graph(
         for row in part.rows.get(name, ()) if part else table.rows:
             if on_row:
                 on_row()
-            _map_row(row, sheet, terms, mapping.base, kg, identifiers[name], references, problems)
+            _map_row(row, sheet, terms, kg, identifiers[name], references, problems)
         kg.rows_per_sheet[name] = len(table.rows)
     for subject, prop, target_sheet, value, origin in references:
         if target_sheet not in identifiers:
@@ -317,7 +317,7 @@ class _SheetTerms:
     values repeat (codes, CURIEs)."""
 
     constants: list[tuple[str, str]]
-    #: a row's subject term is these joined by its id (as SheetMap.subject_iri makes it)
+    #: a row's subject term is these joined by its id (SheetMap.subject_parts, in <>)
     subject_parts: list[str]
     #: the mapped columns the sheet has: the column, its position in a row, its property
     columns: list[tuple[ColumnMap, int, str | None]]
@@ -327,10 +327,12 @@ class _SheetTerms:
     def of(cls, sheet: SheetMap, table: Table, base: str) -> _SheetTerms:
         rdf_type = nt_term(RDF.type)
         positions = table.positions
+        parts = sheet.subject_parts(base)
+        parts[0], parts[-1] = "<" + parts[0], parts[-1] + ">"
         return cls(
             constants=[(rdf_type, nt_term(c)) for c in sheet.classes]
             + [(nt_term(p), nt_term(v)) for p, v in sheet.constants],
-            subject_parts=f"<{base}{sheet.subject}>".split("{id}"),
+            subject_parts=parts,
             # a column the sheet lacks is reported once per sheet (_check_columns)
             columns=[
                 (c, positions[c.name], nt_term(c.property) if c.property else None)
@@ -351,7 +353,6 @@ def _map_row(
     row: Row,
     sheet: SheetMap,
     terms: _SheetTerms,
-    base: str,
     kg: KnowledgeGraph,
     seen: dict[str, Row],
     references: list[tuple[str, str, str, str, Origin]],

@@ -480,8 +480,12 @@ class SheetMap:
     #: Each row must fill one of these: a column name, or names joined by "+" (all of them).
     require_one_of: tuple[str, ...] = ()
 
+    def subject_parts(self, base: str) -> list[str]:
+        """The subject IRI's text around ``{id}``: a row's IRI is these joined by its id."""
+        return (base + self.subject).split("{id}")
+
     def subject_iri(self, base: str, identifier: str) -> URIRef:
-        return URIRef(base + self.subject.replace("{id}", identifier))
+        return URIRef(identifier.join(self.subject_parts(base)))
 
     @property
     def namespace(self) -> str | None:

@@ -72,10 +72,6 @@ def _cells(origin: Origin) -> str:
     return f"{file}\t{sheet or ''}\t{row or ''}\t{column or ''}"
 
 
-def _fields(origin: Origin) -> tuple[str, str, str, str]:
-    return (origin.file, origin.sheet or "", str(origin.row or ""), origin.column or "")
-
-
 @dataclass
 class OriginIndex:
     """Cells of the seed sheets by triple and by node."""

@@ -71,7 +71,7 @@ def split_rows(tables: dict[str, Table], mapping: Mapping, parts: int) -> list[P
     entries: list[tuple[str, int, int, int]] = []
     for number, name in enumerate(names):
         sheet, table = mapping.sheets[name], tables[name]
-        template = (mapping.base + sheet.subject).split("{id}")  # as SheetMap.subject_iri
+        template = sheet.subject_parts(mapping.base)
         position = table.positions.get(sheet.id)
         for index, row in enumerate(table.rows):
             values = row.values
@@ -115,47 +115,46 @@ def build_in_parts(
     """Map and write the parts in processes of their own (see the module's text); what was
     built, or ``None`` when a part met a problem of the input (nothing written then)."""
     total = sum(len(rows) for piece in pieces for rows in piece.rows.values())
-    counters = mmap.mmap(-1, 8 * len(pieces))  # shared with the forked parts
+    with mmap.mmap(-1, 8 * len(pieces)) as counters:  # shared with the forked parts
 
-    def part(number: int, piece: Part) -> OutputPart:
-        def make() -> tuple[dict[str, int], dict[str, Writer]] | None:
-            mapped = 0
+        def part(number: int, piece: Part) -> OutputPart:
+            def make() -> tuple[dict[str, int], dict[str, Writer]] | None:
+                mapped = 0
 
-            def on_row() -> None:
-                nonlocal mapped
-                mapped += 1
-                if mapped % _PROGRESS_STEP == 0:
-                    struct.pack_into("q", counters, 8 * number, mapped)
+                def on_row() -> None:
+                    nonlocal mapped
+                    mapped += 1
+                    if mapped % _PROGRESS_STEP == 0:
+                        struct.pack_into("q", counters, 8 * number, mapped)
 
-            with paused_gc():
-                try:
-                    kg = build_graph(tables, mapping, checker, on_row, part=piece)
-                except InputProblemsError:
-                    return None
-            made = {"triples": len(kg.triples), "subjects": len(kg.subjects)}
-            return made, serialise(kg, headers=piece.first)
+                with paused_gc():
+                    try:
+                        kg = build_graph(tables, mapping, checker, on_row, part=piece)
+                    except InputProblemsError:
+                        return None
+                made = {"triples": len(kg.triples), "subjects": len(kg.subjects)}
+                return made, serialise(kg, headers=piece.first)
 
-        return make
+            return make
 
-    with progress(total) if progress else nullcontext() as on_row:
-        shown = 0
+        with progress(total) if progress else nullcontext() as on_row:
+            shown = 0
 
-        def waiting() -> None:
-            nonlocal shown
-            if on_row is None:
-                return
-            done = sum(struct.unpack_from("q", counters, 8 * n)[0] for n in range(len(pieces)))
-            for _ in range(done - shown):
-                on_row()
-            shown = max(shown, done)
+            def waiting() -> None:
+                nonlocal shown
+                if on_row is None:
+                    return
+                done = sum(struct.unpack_from("q", counters, 8 * n)[0] for n in range(len(pieces)))
+                for _ in range(done - shown):
+                    on_row()
+                shown = max(shown, done)
 
-        made = write_outputs_in_parts(
-            [part(n, piece) for n, piece in enumerate(pieces)], out, "build", protected, waiting
-        )
-        if made is not None and on_row is not None:
-            for _ in range(total - shown):  # the rows since the parts' last count
-                on_row()
-    counters.close()
+            made = write_outputs_in_parts(
+                [part(n, piece) for n, piece in enumerate(pieces)], out, "build", protected, waiting
+            )
+            if made is not None and on_row is not None:
+                for _ in range(total - shown):  # the rows since the parts' last count
+                    on_row()
     if made is None:
         return None
     return BuildSummary(
