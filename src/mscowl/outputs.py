@@ -91,23 +91,18 @@ def write_outputs_in_parts(
 
     Returns what each part made, or ``None`` when a part rejected the output (nothing is
     written then, ``out`` is untouched). ``waiting`` is called about ten times a second
-    while the parts run (a progress bar). Where the platform cannot fork, the parts run one
-    after another in this process.
+    while the parts run (a progress bar). Needs ``os.fork``: a caller on a platform without
+    it makes its output in one process (:func:`write_outputs`).
     """
     with _staging(out, command, protected) as staging:
         folders = [staging / f"{_PART}{number}" for number in range(len(parts))]
         for folder in folders:
             folder.mkdir()
-        if hasattr(os, "fork"):
-            children = [
-                _fork(partial(_make_part, part, folder))
-                for part, folder in zip(parts, folders, strict=True)
-            ]
-            reports = _join_all(children, waiting)
-        else:  # pragma: no cover - platforms without fork
-            reports = [
-                _make_part(part, folder) for part, folder in zip(parts, folders, strict=True)
-            ]
+        children = [
+            _fork(partial(_make_part, part, folder))
+            for part, folder in zip(parts, folders, strict=True)
+        ]
+        reports = _join_all(children, waiting)
         made: list[dict[str, int]] = []
         failures: list[str] = []
         rejected = False
@@ -131,9 +126,9 @@ def write_outputs_in_parts(
             _concatenate([folder / name for folder in folders], staging / name)
         for folder in folders:
             shutil.rmtree(folder)
-        failures = _write_files({MARKER: _marker(command)}, staging)
-        if failures:
-            raise OutputError("cannot write " + "; ".join(failures), Origin(str(out)))
+        failure = _write_file(staging / MARKER, _marker(command))
+        if failure:
+            raise OutputError(f"cannot write {MARKER}: {failure}", Origin(str(out)))
         return made
 
 
