@@ -1,7 +1,8 @@
 """The ``#+`` header of a saved query read as YAML, and remembered by its content.
 
-Importing PyYAML costs a tenth of a small answer's time end to end (its reader compiles a
-large pattern on import), and a saved query's header changes far less often than it is run.
+Importing PyYAML is a noticeable part of a small answer's time end to end (its reader
+compiles a large pattern on import), and a saved query's header changes far less often than
+it is run.
 So a header's value is kept, once read, in ``query-headers.json`` beside the persistent stores
 (:func:`mscowl.pipeline.store_cache`; ``MSCOWL_STORE_CACHE=off`` turns it off), keyed by the
 SHA-256 of the header's text: the next run of the same text takes it from there without
@@ -16,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any, Final
 
@@ -76,13 +76,11 @@ def _remembered(folder: Path) -> dict[str, Any]:
 
 
 def _remember(folder: Path, known: dict[str, Any]) -> None:
-    """Write the file whole, through a private file and a rename (two runs at once: the last
-    rename wins, and the other's new header is read again next time)."""
-    scratch = folder / f".{FILE}.{os.getpid()}-{id(known)}"
-    try:
+    """Write the file whole and atomically (two runs at once: the last one wins, and the
+    other's new header is read again next time)."""
+    from mscowl.errors import MscowlError
+    from mscowl.outputs import write_file  # here: only a header read from YAML is written
+
+    with contextlib.suppress(OSError, MscowlError):
         folder.mkdir(parents=True, exist_ok=True)
-        scratch.write_text(json.dumps(known, sort_keys=False), encoding="utf-8")
-        scratch.replace(folder / FILE)
-    except OSError:
-        with contextlib.suppress(OSError):
-            scratch.unlink()
+        write_file(folder / FILE, json.dumps(known).encode("utf-8"))
