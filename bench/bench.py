@@ -753,7 +753,8 @@ def bench_build_peers(
         )
     )
     result["agreement"] = agreement
-    if result["mscowl"]["median"] and result["morph_kgc"]["median"]:
+    same = bool(agreement and agreement.get("same"))  # a ratio of different work means nothing
+    if same and result["mscowl"]["median"] and result["morph_kgc"]["median"]:
         result["x_wall"] = result["mscowl"]["median"] / result["morph_kgc"]["median"]
         result["x_pss"] = result["mscowl"]["tree_pss_mb"] / result["morph_kgc"]["tree_pss_mb"]
         result["x_rss"] = result["mscowl"]["tree_rss_mb"] / result["morph_kgc"]["tree_rss_mb"]
@@ -1074,7 +1075,10 @@ def _peers_cell(scale: dict[str, Any]) -> str:
     peers = scale.get("build_peers", {})
     if "x_wall" not in peers:
         missing = peers.get("morph_kgc", {}).get("missing")
-        return f"morph-kgc not installed ({missing})" if missing else fmt(None)
+        if missing:
+            return f"morph-kgc not installed ({missing})"
+        different = (peers.get("agreement") or {}).get("same") is False
+        return "not the same triples: no ratio" if different else fmt(None)
     return (
         f"{fmt(peers['mscowl']['median'])} / {fmt(peers['morph_kgc']['median'])}: "
         f"{peers['x_wall']:.2f}x"
