@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
-from rdflib.term import BNode
+from rdflib.term import BNode, URIRef
 
 from conftest import ONTOLOGY, ROOT
 from mscowl.cli import main
@@ -288,49 +288,95 @@ ex:b ex:p ex:c .
 """
 
 
-def _store_triples(index: TripleIndex) -> set[str]:
+def _store_triples(index: TripleIndex, predicates: list[URIRef] | None) -> set[str]:
     """The store's triples as N-Triples text, blank nodes named alike (each store has its own)."""
     import re
 
     return {
         re.sub(r"_:\w+", "_:b", str(q.triple))
-        for q in index.store().quads_for_pattern(None, None, None)
+        for q in index.store(predicates).quads_for_pattern(None, None, None)
     }
 
 
-@pytest.mark.parametrize("source", ["file", "bytes", "blank-node"])
-def test_the_store_loaded_beside_the_parse_has_the_same_triples(
-    tmp_path: Path, source: str
+ABOVE_TWO = """
+ex:S a sh:NodeShape ; sh:targetClass ex:M ;
+  sh:sparql [ a sh:SPARQLConstraint ; sh:message "{?value}% is above 2 ({$this})" ;
+    sh:select "SELECT $this ?value WHERE { $this ex:pct ?value . FILTER (?value > 2) }" ;
+    sh:prefixes ex: ] .
+ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/" ] .
+"""
+
+
+def test_validation_parses_the_data_once_and_stores_what_sparql_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With ``load_store`` the SPARQL store is loaded on a second thread while the index is
-    filled; it must hold what the store built afterwards holds, and no loader may outlive it."""
-    import threading
+    """One load (issue 26): the data is parsed once, and the SHACL-SPARQL store holds only the
+    triples of the predicates its queries read, filled from that parse."""
+    import pyoxigraph
 
-    data = TURTLE_DATA + ("ex:c ex:p [ ex:q ex:d ] .\n" if source == "blank-node" else "")
-    path = tmp_path / "data.ttl"
-    path.write_text(data, encoding="utf-8")
-    nt = Graph().parse(data=data, format="turtle").serialize(format="nt", encoding="utf-8")
-    stores = []
-    for load_store in (False, True):
-        index = TripleIndex(load_store=load_store)
-        if source == "bytes":
-            index.add_ntriples(nt)
-        else:
-            index.add_file(path)
-        index.add_triples(Graph().parse(data="<http://example.org/o> a <http://example.org/C> ."))
-        stores.append(_store_triples(index))
-    assert stores[0] == stores[1] and len(stores[0]) == 5 + (2 if source == "blank-node" else 0)
-    assert not [t for t in threading.enumerate() if t.name == "mscowl-store-loader"]
+    from mscowl.validation.native import engine, index
+
+    parses: list[object] = []
+    stores: list[pyoxigraph.Store] = []
+
+    class Counting:
+        """pyoxigraph, counting its parses and keeping its stores."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(pyoxigraph, name)
+
+        def parse(self, *args: object, **kwargs: object) -> object:
+            parses.append(args or kwargs)
+            return pyoxigraph.parse(*args, **kwargs)  # type: ignore[arg-type]
+
+        def Store(self) -> pyoxigraph.Store:  # noqa: N802 - pyoxigraph's name
+            stores.append(pyoxigraph.Store())
+            return stores[-1]
+
+    monkeypatch.setattr(index, "load_oxigraph", Counting)
+    shapes = Graph().parse(data=PREFIXES + ABOVE_TWO, format="turtle")
+    data = tmp_path / "data.ttl"
+    data.write_text(PREFIXES + "ex:m1 a ex:M ; rdfs:label 'm' ; ex:pct 3 , 1 .", "utf-8")
+    report, _ = engine.validate_native([data], None, shapes, Graph())
+    assert [r.message for r in report.results] == ["3% is above 2 (http://example.org/m1)"]
+    assert len(parses) == 1
+    assert len(stores[0]) == 2  # the two ex:pct triples
 
 
-def test_bad_data_stops_the_loader_before_the_error(tmp_path: Path) -> None:
-    import threading
-
+def test_bad_data_is_an_input_error_naming_the_file(tmp_path: Path) -> None:
     from mscowl.errors import InputError
 
     path = tmp_path / "bad.ttl"
     path.write_text(TURTLE_DATA + "ex:c ex:p .\n", encoding="utf-8")
-    index = TripleIndex(load_store=True)
-    with pytest.raises(InputError, match="not valid RDF"):
+    with pytest.raises(InputError, match="not valid RDF") as caught:
+        TripleIndex().add_file(path)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("source", ["file", "bytes", "blank-node"])
+def test_the_store_holds_the_parsed_triples_of_the_predicates_asked(
+    tmp_path: Path, source: str
+) -> None:
+    """The SPARQL store is filled from the index's own parsed terms (no second parse): all
+    triples, or those of the predicates asked, widened when more are asked; a blank node a
+    query returns is the index's."""
+    data = TURTLE_DATA + ("ex:c ex:p [ ex:q ex:d ] .\n" if source == "blank-node" else "")
+    path = tmp_path / "data.ttl"
+    path.write_text(data, encoding="utf-8")
+    graph = Graph().parse(data=data, format="turtle")
+    index = TripleIndex()
+    if source == "bytes":
+        index.add_ntriples(graph.serialize(format="nt", encoding="utf-8"))
+    else:
         index.add_file(path)
-    assert not [t for t in threading.enumerate() if t.name == "mscowl-store-loader"]
+    index.add_triples(Graph().parse(data="<http://example.org/o> a <http://example.org/C> ."))
+    ex = "http://example.org/"
+    p, q = URIRef(ex + "p"), URIRef(ex + "q")
+    assert {t.split()[1] for t in _store_triples(index, [p])} == {f"<{ex}p>"}
+    assert len(_store_triples(index, [p])) == 2 + (source == "blank-node")
+    assert len(_store_triples(index, [q])) == 4 + 2 * (source == "blank-node")  # p and q
+    assert len(_store_triples(index, None)) == 5 + 2 * (source == "blank-node")
+    if source == "blank-node":
+        (row,) = index.store().query(f"SELECT ?b WHERE {{ <{ex}c> <{ex}p> ?b }}")
+        blank = index.term(row["b"])
+        assert isinstance(blank, BNode) and index.objects(blank, q) == [URIRef(ex + "d")]

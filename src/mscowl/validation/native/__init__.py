@@ -12,7 +12,9 @@ answers and changes where the time goes:
   comparison, its ``langMatches`` reading). Nested shapes (``sh:node``, ``sh:or``,
   ``sh:qualifiedValueShape``) are decided once per distinct value node and remembered, so the
   ontology classes that thousands of rows use as values are walked once.
-* **SHACL-SPARQL constraints** run on a pyoxigraph store holding the same triples, once per shape:
+* **SHACL-SPARQL constraints** run on a pyoxigraph store filled from the same parse with the
+  triples of the predicates their queries can read (:mod:`~mscowl.validation.native.reach`),
+  once per shape:
   the focus nodes are pre-bound by a ``VALUES ?this`` block at the start of the ``WHERE`` group
   (in chunks), instead of one query per focus node. Focus nodes that are blank nodes, and queries
   whose ``WHERE`` group cannot be found, are pre-bound one by one with pyoxigraph's SEP-0007
@@ -32,7 +34,8 @@ benchmark compare its results with the expected reports and pySHACL's.
 The engine is one module per concern: :mod:`~mscowl.validation.native.index` (the data),
 :mod:`~mscowl.validation.native.paths` (property paths), :mod:`~mscowl.validation.native.components`
 (one registry entry per constraint component, with pySHACL's default message),
-:mod:`~mscowl.validation.native.sparql` (SHACL-SPARQL) and :mod:`~mscowl.validation.native.engine`
+:mod:`~mscowl.validation.native.sparql` (SHACL-SPARQL), :mod:`~mscowl.validation.native.reach`
+(what a SHACL-SPARQL query can read) and :mod:`~mscowl.validation.native.engine`
 (targets, compiling and evaluating shapes).
 
 >>> from rdflib import Graph

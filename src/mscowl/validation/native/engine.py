@@ -65,9 +65,16 @@ class NativeValidator:
         self.targeted = [self.shape(s) for s in sorted(targeted, key=str)]
 
     @property
-    def uses_sparql(self) -> bool:
-        """Whether a compiled shape has a SHACL-SPARQL constraint (the data's store is needed)."""
-        return any(shape.sparql for shape in self._compiled.values())
+    def sparql_reads(self) -> frozenset[URIRef] | None:
+        """The predicates whose triples the SHACL-SPARQL constraints can read (the part of the
+        data their store needs; empty without such constraints), None for every triple."""
+        reads: set[URIRef] = set()
+        for shape in self._compiled.values():
+            for constraint in shape.sparql:
+                if constraint.reads is None:
+                    return None
+                reads |= constraint.reads
+        return frozenset(reads)
 
     # Compiling ----------------------------------------------------------------------------
 
@@ -170,7 +177,8 @@ class NativeValidator:
                 values = [v for f in focus_nodes for v in shape.value_nodes(self.index, f)]
                 yield from self._evaluate(prop, values)
         for constraint in shape.sparql:
-            for finding in constraint.run(self.index, focus_nodes):
+            store = self.index.store(self.sparql_reads)
+            for finding in constraint.run(self.index, store, focus_nodes):
                 yield self._result(shape, finding)
 
     def conforms(self, shape: Shape, node: Node) -> bool:
@@ -223,7 +231,7 @@ def validate_native(
     """Validate data files (or a freshly built graph) with the ontology mixed in; the report and
     the labels of the data and ontology."""
     validator = NativeValidator(shapes)
-    index = TripleIndex(load_store=validator.uses_sparql)
+    index = TripleIndex()
     if kg is not None:
         index.add_ntriples(kg.ntriples())
         index.prefixes.update(kg.prefixes())  # pySHACL's data graph binds these, and no others

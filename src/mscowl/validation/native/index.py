@@ -1,14 +1,14 @@
-"""The data the native engine reads: an index of rdflib terms filled by pyoxigraph's parser,
-with the pyoxigraph store that the SHACL-SPARQL constraints query, built from the same terms."""
+"""The data the native engine reads: an index of rdflib terms filled by one parse
+(pyoxigraph's parser), and the pyoxigraph store that the SHACL-SPARQL constraints query, filled
+from the same parsed terms with the triples they can read."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, RDFS, XSD, BNode, Literal
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
@@ -25,36 +25,27 @@ if TYPE_CHECKING:
 class TripleIndex:
     """Triples as ``predicate → subject → [objects]`` (rdflib terms), plus what SHACL needs.
 
-    Each distinct term is converted from pyoxigraph to rdflib once. A pyoxigraph store with the
-    same triples is built when a SHACL-SPARQL constraint needs one; with ``load_store``, Oxigraph
-    loads each source into it on a second thread while Python reads the same source into the
-    index (the bulk loader does not hold the GIL: the load costs no wall time on two cores).
+    The data is parsed once; each distinct term is converted from pyoxigraph to rdflib once,
+    and the parsed term is kept, so that the SPARQL store (:meth:`store`) is filled from the
+    index without a second parse and a blank node that a query returns is the index's.
     """
 
-    def __init__(self, *, load_store: bool = False) -> None:
+    def __init__(self) -> None:
         self.forward: dict[Node, dict[Node, list[Node]]] = {}
         self._backward: dict[Node, dict[Node, list[Node]]] = {}
+        #: Each parsed pyoxigraph term and its rdflib term.
         self._terms: dict[Any, Node] = {}
         self._superclasses: dict[Node, frozenset[Node]] = {}
         self._instances: dict[Node, frozenset[Node]] = {}
+        #: The SPARQL store, and the predicates whose triples it holds (None: all).
         self._store: pyoxigraph.Store | None = None
+        self._store_scope: frozenset[Node] | None = None
         self._forms: dict[Any, list[Node]] | None = None
         #: The prefixes the data files declare (the names of terms in default messages).
         self.prefixes: dict[str, str] = {}
         #: Whether the data's names also use rdflib's default prefixes (files read as rdflib
         #: reads them do; a built knowledge graph binds only its own).
         self.default_namespaces = True
-        #: What was parsed, to load into the SPARQL store as it is (Rust, no conversion):
-        #: (N-Triples bytes or a file, its format, its base IRI); None once a blank node was
-        #: read, whose identity only the index's own terms keep.
-        self._sources: list[tuple[bytes | Path, Any, str | None]] | None = []
-        #: The triples added as rdflib terms (the ontology), converted for the store.
-        self._added: list[tuple[Node, Node, Node]] = []
-        #: The store being loaded beside the parse (``load_store``), its thread and its error.
-        self._load_store = load_store
-        self._loading: pyoxigraph.Store | None = None
-        self._loader: threading.Thread | None = None
-        self._load_error: BaseException | None = None
 
     # Filling ------------------------------------------------------------------------------
 
@@ -64,16 +55,12 @@ class TripleIndex:
             objects.append(obj)
 
     def add_triples(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
-        added = self._added
         for s, p, o in triples:
             self.add(s, p, o)
-            added.append((s, p, o))
 
     def add_ntriples(self, data: bytes) -> None:
         ox = load_oxigraph()
-        self._start_loading(data, ox.RdfFormat.N_TRIPLES, None)
         self._add_parsed(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), Origin("<data>"))
-        self._source(data, ox.RdfFormat.N_TRIPLES, None)
 
     def add_file(self, path: Path) -> None:
         """Add an RDF file: N-Triples, Turtle and RDF/XML by pyoxigraph, others (JSON-LD) by
@@ -90,23 +77,17 @@ class TripleIndex:
             self.add_triples(parse_rdf(path))
             return
         base = path.resolve().as_uri()
-        self._start_loading(path, getattr(ox.RdfFormat, fmt), base)
         parsed = ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=base)
         self._add_parsed(parsed, Origin(str(path)))
-        self._source(path, getattr(ox.RdfFormat, fmt), base)
         for prefix, namespace in (getattr(parsed, "prefixes", None) or {}).items():
             self.prefixes.setdefault(prefix, namespace)
 
     def _add_parsed(self, quads: Iterable[pyoxigraph.Quad], origin: Origin) -> None:
-        terms = self._terms
-        convert = from_ox
         try:
-            self._parse_into_index(quads, terms, convert)
+            self._parse_into_index(quads, self._terms, from_ox)
         except SyntaxError as exc:
-            self._stop_loading()
             raise InputError(f"not valid RDF: {exc}", origin) from exc
         except OSError as exc:
-            self._stop_loading()
             raise InputError(f"cannot read: {exc.strerror}", origin) from exc
 
     def _parse_into_index(
@@ -115,22 +96,26 @@ class TripleIndex:
         terms: dict[Any, Node],
         convert: Callable[[Any], Node],
     ) -> None:
-        for quad in quads:
+        forward = self.forward
+        for quad in quads:  # the hot loop of validation: add() written out
             s, p, o = quad.subject, quad.predicate, quad.object
             s2 = terms.get(s)
             if s2 is None:
                 s2 = terms[s] = convert(s)
-                if isinstance(s2, BNode):
-                    self._sources = None
             p2 = terms.get(p)
             if p2 is None:
                 p2 = terms[p] = convert(p)
             o2 = terms.get(o)
             if o2 is None:
                 o2 = terms[o] = convert(o)
-                if isinstance(o2, BNode):
-                    self._sources = None
-            self.add(s2, p2, o2)
+            by_subject = forward.get(p2)
+            if by_subject is None:
+                by_subject = forward[p2] = {}
+            objects = by_subject.get(s2)
+            if objects is None:
+                by_subject[s2] = [o2]
+            elif o2 not in objects:
+                objects.append(o2)
 
     # Reading ------------------------------------------------------------------------------
 
@@ -176,81 +161,48 @@ class TripleIndex:
 
     # SPARQL -------------------------------------------------------------------------------
 
-    def _source(self, data: bytes | Path, fmt: Any, base: str | None) -> None:
-        if self._sources is not None:
-            self._sources.append((data, fmt, base))
-
-    def _start_loading(self, data: bytes | Path, fmt: Any, base: str | None) -> None:
-        """With ``load_store``, load a source into the store on a second thread, after the
-        sources before it (one loader at a time keeps their order and the memory bounded)."""
-        if not self._load_store or self._sources is None or self._load_error is not None:
-            return
-        previous = self._loader
-        if self._loading is None:
-            self._loading = load_oxigraph().Store()
-        store = self._loading
-
-        def load() -> None:
-            if previous is not None:
-                previous.join()
-            try:
-                _bulk_load(store, data, fmt, base)
-            except BaseException as exc:  # reported by store(), which then loads again
-                self._load_error = exc
-
-        self._loader = threading.Thread(target=load, name="mscowl-store-loader", daemon=True)
-        self._loader.start()
-
-    def _stop_loading(self) -> None:
-        """Wait for the loader (after bad input: nothing may still be writing) and drop it."""
-        if self._loader is not None:
-            self._loader.join()
-        self._loader = self._loading = None
-        self._load_store = False
-
-    def _load_sources(self) -> pyoxigraph.Store:
+    def store(self, predicates: Collection[URIRef] | None = None) -> pyoxigraph.Store:
+        """A pyoxigraph store with the index's triples of ``predicates`` (None: all of them),
+        filled from the parsed terms on first use; asked for predicates it does not hold, it
+        is filled again with those too."""
+        wanted: frozenset[Node] | None = None if predicates is None else frozenset(predicates)
+        held, scope = self._store, self._store_scope
+        if held is not None and (scope is None or (wanted is not None and wanted <= scope)):
+            return held
+        if held is not None:
+            wanted = None if wanted is None or scope is None else wanted | scope
         ox = load_oxigraph()
-        assert self._sources is not None
-        loaded_beside = self._loading
-        if self._loader is not None:
-            self._loader.join()
-        if loaded_beside is not None and self._load_error is None:
-            store = loaded_beside  # every source was loaded beside its parse
+        parsed: dict[Node, Any] = {term: raw for raw, term in self._terms.items()}
+
+        def raw(term: Node) -> Any:
+            found = parsed.get(term)
+            if found is None:  # a triple added as rdflib terms (the ontology)
+                found = parsed[term] = to_ox(term)
+            return found
+
+        store = ox.Store()
+        store.bulk_extend(
+            ox.Quad(raw(s), p, raw(o))
+            for predicate, by_subject in self._scoped(wanted)
+            for p in (raw(predicate),)
+            for s, objects in by_subject.items()
+            for o in objects
+        )
+        self._store, self._store_scope, self._forms = store, wanted, None
+        filled: pyoxigraph.Store = store
+        return filled
+
+    def _scoped(
+        self, scope: frozenset[Node] | None
+    ) -> Iterator[tuple[Node, dict[Node, list[Node]]]]:
+        """The index's predicates in ``scope`` (None: all), each with its triples."""
+        if scope is None:
+            yield from self.forward.items()
         else:
-            store = ox.Store()
-            for data, fmt, base in self._sources:
-                _bulk_load(store, data, fmt, base)
-        self._loader = self._loading = None
-        store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in self._added)
-        loaded: pyoxigraph.Store = store
-        return loaded
-
-    def store(self) -> pyoxigraph.Store:
-        """A pyoxigraph store with the same triples, built on first use: the parsed data loaded
-        again by Oxigraph's bulk loader (as fast as the parse) with the rdflib triples beside
-        it, or, when the data has blank nodes, from the index's own terms, so that a blank node
-        a query returns is the index's."""
-        if self._store is None and self._sources is not None:
-            self._store = self._load_sources()
-        if self._store is None:
-            self._stop_loading()  # a blank node was read: the loaded copy cannot be used
-            ox = load_oxigraph()
-            back: dict[Node, Any] = {term: raw for raw, term in self._terms.items()}
-
-            def raw(term: Node) -> Any:
-                found = back.get(term)
-                if found is None:
-                    found = back[term] = to_ox(term)
-                return found
-
-            self._store = ox.Store()
-            self._store.bulk_extend(
-                ox.Quad(raw(s), raw(p), raw(o))
-                for p, by_subject in self.forward.items()
-                for s, objects in by_subject.items()
-                for o in objects
-            )
-        return self._store
+            for predicate in sorted(scope, key=str):
+                by_subject = self.forward.get(predicate)
+                if by_subject is not None:
+                    yield predicate, by_subject
 
     def term(self, value: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -> Node:
         """An rdflib term for a term that a SPARQL query returned, with the data's own lexical
@@ -279,7 +231,7 @@ class TripleIndex:
             typed = sorted(
                 {
                     o
-                    for by_subject in self.forward.values()
+                    for _, by_subject in self._scoped(self._store_scope)
                     for objects in by_subject.values()
                     for o in objects
                     if isinstance(o, Literal) and o.datatype not in (None, XSD.string)
@@ -299,13 +251,6 @@ class TripleIndex:
                 )
             self._forms = forms
         return forms
-
-
-def _bulk_load(store: Any, data: bytes | Path, fmt: Any, base: str | None) -> None:
-    if isinstance(data, Path):
-        store.bulk_load(path=str(data), format=fmt, base_iri=base)
-    else:
-        store.bulk_load(input=data, format=fmt)
 
 
 def load_oxigraph() -> Any:

@@ -13,6 +13,8 @@ from rdflib.term import Node
 from mscowl.validation.native.errors import UnsupportedShapesError
 
 if TYPE_CHECKING:
+    import pyoxigraph
+
     from mscowl.validation.native.index import TripleIndex
 
 
@@ -37,7 +39,13 @@ class Finding:
 class ShapeConstraint(Protocol):
     """A constraint evaluated for all focus nodes of a shape at once (SHACL-SPARQL)."""
 
-    def run(self, index: TripleIndex, focus_nodes: list[Node]) -> Iterator[Finding]: ...
+    #: The predicates whose triples it can read (the part of the data it needs), None: all.
+    @property
+    def reads(self) -> frozenset[URIRef] | None: ...
+
+    def run(
+        self, index: TripleIndex, store: pyoxigraph.Store, focus_nodes: list[Node]
+    ) -> Iterator[Finding]: ...
 
 
 class Context(Protocol):

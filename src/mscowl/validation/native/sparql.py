@@ -1,13 +1,14 @@
 """SHACL-SPARQL constraints (``sh:sparql`` with ``sh:select``) on the pyoxigraph store of the
 data, run once per shape with the focus nodes pre-bound, and the checks section 5.2 of SHACL
-asks of their queries."""
+asks of their queries. Each constraint knows the predicates its query reads
+(:mod:`~mscowl.validation.native.reach`): the store holds only their triples."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -18,6 +19,10 @@ from mscowl.safety import sparql_tokens
 from mscowl.validation.native.errors import UnsupportedShapesError
 from mscowl.validation.native.index import TripleIndex, closure, load_oxigraph, to_ox
 from mscowl.validation.native.model import Finding, distinct
+from mscowl.validation.native.reach import predicates_read
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 _CHUNK: Final = 5000
 _WHERE: Final = re.compile(r"\bWHERE\s*$", re.IGNORECASE)
@@ -91,6 +96,8 @@ class SparqlConstraint:
     node: Node
     query: str
     messages: tuple[Literal, ...]
+    #: The predicates whose triples the query can read; None: it may read any triple.
+    reads: frozenset[URIRef] | None
 
     @classmethod
     def of(
@@ -131,19 +138,24 @@ class SparqlConstraint:
         deactivated = shapes.value(node, SH.deactivated)
         if deactivated is not None and getattr(deactivated, "value", False):
             text = "SELECT ?this WHERE { FILTER (false) }"
-        return cls(node, "".join(sorted(prefixes)) + text, messages)
+        query = "".join(sorted(prefixes)) + text
+        return cls(node, query, messages, predicates_read(query))
 
-    def run(self, index: TripleIndex, focus_nodes: list[Node]) -> Iterator[Finding]:
-        """pySHACL's results for each focus node: one per distinct solution row."""
+    def run(
+        self, index: TripleIndex, store: pyoxigraph.Store, focus_nodes: list[Node]
+    ) -> Iterator[Finding]:
+        """pySHACL's results for each focus node: one per distinct solution row, from ``store``
+        (the index's triples, at least those of :attr:`reads`)."""
         try:
-            yield from self._run(index, focus_nodes)
+            yield from self._run(index, store, focus_nodes)
         except SyntaxError as exc:
             raise UnsupportedShapesError(
                 f"the query of the SPARQL constraint {self.node.n3()} does not parse: {exc}"
             ) from exc
 
-    def _run(self, index: TripleIndex, focus_nodes: list[Node]) -> Iterator[Finding]:
-        store = index.store()
+    def _run(
+        self, index: TripleIndex, store: pyoxigraph.Store, focus_nodes: list[Node]
+    ) -> Iterator[Finding]:
         opening = where_group(self.query)
         iris = [n for n in focus_nodes if isinstance(n, URIRef)]
         others = [n for n in focus_nodes if not isinstance(n, URIRef)] if opening else focus_nodes
