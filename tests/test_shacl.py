@@ -5,6 +5,7 @@ What it does not cover is refused, and `mscowl validate` then falls back to pySH
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -341,6 +342,35 @@ def test_validation_parses_the_data_once_and_stores_what_sparql_reads(
     assert [r.message for r in report.results] == ["3% is above 2 (http://example.org/m1)"]
     assert len(parses) == 1
     assert len(stores[0]) == 2  # the two ex:pct triples
+
+
+def test_validation_pauses_the_cycle_collector_and_restores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parse and the evaluation make millions of objects and no cycles: the collector,
+    which would walk the whole index at each full pass, is paused for them (issue 26)."""
+    import gc
+
+    from mscowl.validation.native import engine, index
+
+    seen: list[tuple[str, bool]] = []
+    parse, validate = index.TripleIndex._parse_into_index, engine.NativeValidator.validate
+
+    def parsing(self: TripleIndex, *args: Any) -> None:
+        seen.append(("parse", gc.isenabled()))
+        parse(self, *args)
+
+    def validating(self: NativeValidator, data: TripleIndex) -> list[Result]:
+        seen.append(("validate", gc.isenabled()))
+        return validate(self, data)
+
+    monkeypatch.setattr(index.TripleIndex, "_parse_into_index", parsing)
+    monkeypatch.setattr(engine.NativeValidator, "validate", validating)
+    data = tmp_path / "data.ttl"
+    data.write_text(PREFIXES + "ex:m1 a ex:M ; ex:pct 3 .", "utf-8")
+    assert gc.isenabled()
+    engine.validate_native([data], None, Graph().parse(data=PREFIXES + ABOVE_TWO), Graph())
+    assert seen == [("parse", False), ("validate", False)] and gc.isenabled()
 
 
 def test_bad_data_is_an_input_error_naming_the_file(tmp_path: Path) -> None:

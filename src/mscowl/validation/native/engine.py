@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from mscowl.rdf.gcpause import paused_gc
 from mscowl.rdf.namespaces import SH
 from mscowl.validation.native.components import (
     SHAPE_PARAMETERS,
@@ -239,6 +240,10 @@ def validate_native(
     for path in data_paths:
         index.add_file(path)
     index.add_triples(ontology)
-    results = sorted_results(validator.validate(index))
-    report = ValidationReport(results, report_graph(results), engine="native")
-    return report, pick_labels(index.label_pairs())
+    # While the index is held, each full pass of the cycle collector walks all of it; what is
+    # made here (findings, results, the report graph) is freed by reference counting.
+    with paused_gc():
+        results = sorted_results(validator.validate(index))
+        report = ValidationReport(results, report_graph(results), engine="native")
+        labels = pick_labels(index.label_pairs())
+    return report, labels

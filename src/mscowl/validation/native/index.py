@@ -13,6 +13,7 @@ from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
 from mscowl.ontology.load import OXIGRAPH_FORMATS
+from mscowl.rdf.gcpause import paused_gc
 from mscowl.rdf.namespaces import XSD_STRING
 from mscowl.rdf.terms import from_oxigraph, to_oxigraph
 from mscowl.safety import check_rdf_file
@@ -84,7 +85,8 @@ class TripleIndex:
 
     def _add_parsed(self, quads: Iterable[pyoxigraph.Quad], origin: Origin) -> None:
         try:
-            self._parse_into_index(quads, self._terms, from_ox)
+            with paused_gc():  # millions of terms, lists and dicts, and no cycle among them
+                self._parse_into_index(quads, self._terms, from_ox)
         except SyntaxError as exc:
             raise InputError(f"not valid RDF: {exc}", origin) from exc
         except OSError as exc:
@@ -181,13 +183,14 @@ class TripleIndex:
             return found
 
         store = ox.Store()
-        store.bulk_extend(
-            ox.Quad(raw(s), p, raw(o))
-            for predicate, by_subject in self._scoped(wanted)
-            for p in (raw(predicate),)
-            for s, objects in by_subject.items()
-            for o in objects
-        )
+        with paused_gc():
+            store.bulk_extend(
+                ox.Quad(raw(s), p, raw(o))
+                for predicate, by_subject in self._scoped(wanted)
+                for p in (raw(predicate),)
+                for s, objects in by_subject.items()
+                for o in objects
+            )
         self._store, self._store_scope, self._forms = store, wanted, None
         filled: pyoxigraph.Store = store
         return filled
