@@ -15,7 +15,9 @@ def collector_enabled() -> Iterator[None]:
     enabled = gc.isenabled()
     gc.enable()
     yield
-    if not enabled:
+    if enabled:  # as it was found, whatever the test left
+        gc.enable()
+    else:
         gc.disable()
 
 
