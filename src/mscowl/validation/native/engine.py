@@ -232,17 +232,18 @@ def validate_native(
     """Validate data files (or a freshly built graph) with the ontology mixed in; the report and
     the labels of the data and ontology."""
     validator = NativeValidator(shapes)
-    index = TripleIndex()
-    if kg is not None:
-        index.add_ntriples(kg.ntriples())
-        index.prefixes.update(kg.prefixes())  # pySHACL's data graph binds these, and no others
-        index.default_namespaces = False
-    for path in data_paths:
-        index.add_file(path)
-    index.add_triples(ontology)
-    # While the index is held, each full pass of the cycle collector walks all of it; what is
-    # made here (findings, results, the report graph) is freed by reference counting.
+    # The index is millions of terms, lists and dicts, and no cycle among them: while it is
+    # made and held, each full pass of the cycle collector would walk all of it, for nothing.
+    # What is made here is freed by reference counting as usual.
     with paused_gc():
+        index = TripleIndex()
+        if kg is not None:
+            index.add_ntriples(kg.ntriples())
+            index.prefixes.update(kg.prefixes())  # pySHACL's data graph binds only these
+            index.default_namespaces = False
+        for path in data_paths:
+            index.add_file(path)
+        index.add_triples(ontology)
         results = sorted_results(validator.validate(index))
         report = ValidationReport(results, report_graph(results), engine="native")
         labels = pick_labels(index.label_pairs())

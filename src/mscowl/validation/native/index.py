@@ -13,7 +13,6 @@ from rdflib.term import Node
 
 from mscowl.errors import InputError, Origin
 from mscowl.ontology.load import OXIGRAPH_FORMATS
-from mscowl.rdf.gcpause import paused_gc
 from mscowl.rdf.namespaces import XSD_STRING
 from mscowl.rdf.terms import from_oxigraph, to_oxigraph
 from mscowl.safety import check_rdf_file
@@ -85,20 +84,14 @@ class TripleIndex:
 
     def _add_parsed(self, quads: Iterable[pyoxigraph.Quad], origin: Origin) -> None:
         try:
-            with paused_gc():  # millions of terms, lists and dicts, and no cycle among them
-                self._parse_into_index(quads, self._terms, from_ox)
+            self._parse_into_index(quads)
         except SyntaxError as exc:
             raise InputError(f"not valid RDF: {exc}", origin) from exc
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", origin) from exc
 
-    def _parse_into_index(
-        self,
-        quads: Iterable[pyoxigraph.Quad],
-        terms: dict[Any, Node],
-        convert: Callable[[Any], Node],
-    ) -> None:
-        forward = self.forward
+    def _parse_into_index(self, quads: Iterable[pyoxigraph.Quad]) -> None:
+        forward, terms, convert = self.forward, self._terms, from_ox
         for quad in quads:  # the hot loop of validation: add() written out
             s, p, o = quad.subject, quad.predicate, quad.object
             s2 = terms.get(s)
@@ -182,18 +175,16 @@ class TripleIndex:
                 found = parsed[term] = to_ox(term)
             return found
 
-        store = ox.Store()
-        with paused_gc():
-            store.bulk_extend(
-                ox.Quad(raw(s), p, raw(o))
-                for predicate, by_subject in self._scoped(wanted)
-                for p in (raw(predicate),)
-                for s, objects in by_subject.items()
-                for o in objects
-            )
+        store: pyoxigraph.Store = ox.Store()
+        store.bulk_extend(
+            ox.Quad(raw(s), p, raw(o))
+            for predicate, by_subject in self._scoped(wanted)
+            for p in (raw(predicate),)
+            for s, objects in by_subject.items()
+            for o in objects
+        )
         self._store, self._store_scope, self._forms = store, wanted, None
-        filled: pyoxigraph.Store = store
-        return filled
+        return store
 
     def _scoped(
         self, scope: frozenset[Node] | None
